@@ -1,0 +1,77 @@
+package io.beatline.cli;
+
+import io.beatline.core.BeatlineException;
+import io.beatline.core.JobContext;
+import io.beatline.core.JobRunner;
+import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code beatline} command: one entry point for every job, the same under spark-submit and
+ * locally. Exit codes (SPEC 4): 0 success, 1 job failure, 2 usage or configuration error,
+ * 3 input missing.
+ */
+@Command(name = "beatline",
+        mixinStandardHelpOptions = true,
+        versionProvider = Beatline.Version.class,
+        description = "Batch pipeline on Spark and Delta Lake: events and CRM extracts into engagement, KPIs, metrics and segments.",
+        subcommands = {
+                RunCommand.class,
+                IngestEventsCommand.class,
+                ValidateConfigCommand.class,
+                GenerateDataCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Beatline implements Runnable {
+
+    static boolean verbose;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: try `beatline --help`.");
+    }
+
+    public static void main(String[] args) {
+        int exitCode = execute(args);
+        SparkSession.getActiveSession().foreach(session -> {
+            session.stop();
+            return null;
+        });
+        System.exit(exitCode);
+    }
+
+    /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Beatline());
+        commandLine.setExecutionExceptionHandler(Beatline::handle);
+        return commandLine.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof BeatlineException error) {
+            err.println("beatline: " + error.getMessage());
+            if (verbose && error.getCause() != null) {
+                error.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return error.exitCode();
+        }
+        err.println("beatline: unexpected error: " + JobRunner.rootMessage(e));
+        err.println("(run again with --verbose for the stack trace)");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return BeatlineException.Kind.JOB_FAILURE.exitCode;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"beatline " + JobContext.buildVersion()};
+        }
+    }
+}

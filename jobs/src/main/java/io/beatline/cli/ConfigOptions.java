@@ -1,0 +1,29 @@
+package io.beatline.cli;
+
+import io.beatline.config.BeatlineConfig;
+import io.beatline.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options every command takes to find its configuration. */
+public final class ConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "HOCON config file (default: -Dconfig.file, else conf/application.conf, else built-in defaults).")
+    Path file;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "Override one config key, e.g. --conf time-zone=Europe/Paris (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    public BeatlineConfig load() {
+        Beatline.verbose = verbose;
+        return ConfigLoader.load(Optional.ofNullable(file), overrides);
+    }
+}

@@ -1,0 +1,58 @@
+package io.beatline.cli;
+
+import io.beatline.config.BeatlineConfig;
+import io.beatline.core.JobContext;
+import io.beatline.core.SparkSessions;
+import io.beatline.pipeline.DailyPipeline;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code beatline run --as-of D} or {@code --from A --to B}: every stage, in order. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run every stage for one as-of date (catching up landed input), or for each date of a range.")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Dates dates;
+
+    static final class Dates {
+        @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "The as-of date.")
+        LocalDate asOf;
+
+        @ArgGroup(exclusive = false)
+        Range range;
+    }
+
+    static final class Range {
+        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First date of a backfill.")
+        LocalDate from;
+
+        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last date of a backfill (included).")
+        LocalDate to;
+    }
+
+    @Option(names = "--skip-corrupt-files",
+            description = "Record unreadable input files in quarantine instead of failing the run.")
+    boolean skipCorruptFiles;
+
+    @Override
+    public Integer call() {
+        BeatlineConfig config = configOptions.load();
+        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        DailyPipeline pipeline = new DailyPipeline(context);
+        List<String> report = dates.asOf != null
+                ? pipeline.run(dates.asOf, skipCorruptFiles)
+                : pipeline.backfill(dates.range.from, dates.range.to, skipCorruptFiles);
+        report.forEach(System.out::println);
+        System.out.println("Lake: " + config.lake());
+        return 0;
+    }
+}

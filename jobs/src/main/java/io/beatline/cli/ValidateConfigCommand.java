@@ -1,0 +1,25 @@
+package io.beatline.cli;
+
+import io.beatline.config.BeatlineConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code beatline validate-config}: loads and checks the configuration; starts no Spark. */
+@Command(name = "validate-config", mixinStandardHelpOptions = true,
+        description = "Check a configuration without running any job (exit 2 and the file, line and key on error).")
+final class ValidateConfigCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() {
+        BeatlineConfig config = configOptions.load();
+        System.out.println("Configuration OK (" + config.origin() + ", hash " + config.hash() + ")");
+        System.out.println("  raw       " + config.raw());
+        System.out.println("  lake      " + config.lake());
+        System.out.println("  time-zone " + config.timeZone());
+        return 0;
+    }
+}

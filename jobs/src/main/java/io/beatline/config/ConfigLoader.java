@@ -1,0 +1,240 @@
+package io.beatline.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.beatline.core.BeatlineException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Loads the HOCON configuration into a {@link BeatlineConfig}: the config file (from
+ * {@code --config}, else {@code -Dconfig.file}, else {@code conf/application.conf} when present),
+ * {@code --conf key=value} overrides on top, the built-in defaults ({@code reference.conf})
+ * underneath, and environment variables for {@code ${?VAR}} substitutions (secrets). Every
+ * problem is a {@link BeatlineException} of kind CONFIG whose message names file, line and key.
+ */
+public final class ConfigLoader {
+
+    public static final Path DEFAULT_FILE = Path.of("conf", "application.conf");
+
+    /** Keys whose children are the user's own names (event names, Spark settings, ...). */
+    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf");
+
+    /** Keys never printed, hashed or logged. */
+    private static final Set<String> SECRETS = Set.of("s3.access-key", "s3.secret-key");
+
+    private ConfigLoader() {
+    }
+
+    /** The config file that {@link #load} reads when given none. */
+    public static Optional<Path> defaultFile() {
+        String property = System.getProperty("config.file");
+        if (property != null && !property.isBlank()) {
+            return Optional.of(Path.of(property));
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty();
+    }
+
+    public static BeatlineConfig load(Optional<Path> file, List<String> overrides) {
+        Optional<Path> source = file.isPresent() ? file : defaultFile();
+        Config fromFile = ConfigFactory.empty();
+        if (source.isPresent()) {
+            Path path = source.get();
+            if (!Files.isRegularFile(path)) {
+                throw BeatlineException.config("Configuration file " + path + " does not exist.");
+            }
+            try {
+                fromFile = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw problem(e);
+            }
+        }
+        Config fromOverrides = ConfigFactory.empty();
+        for (String override : overrides) {
+            fromOverrides = parseOverride(override).withFallback(fromOverrides);
+        }
+        Config user = fromOverrides.withFallback(fromFile);
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+        rejectUnknownKeys(user.root(), "", reference);
+        try {
+            Config full = user.withFallback(reference).resolve();
+            String origin = source.map(Path::toString).orElse("built-in defaults");
+            return read(full, origin);
+        } catch (ConfigException e) {
+            throw problem(e);
+        }
+    }
+
+    private static Config parseOverride(String override) {
+        int equals = override.indexOf('=');
+        if (equals <= 0) {
+            throw BeatlineException.config("--conf " + override + ": expected key=value, e.g. --conf time-zone=Europe/Paris");
+        }
+        try {
+            return ConfigFactory.parseString(override,
+                    ConfigParseOptions.defaults().setOriginDescription("--conf " + override));
+        } catch (ConfigException e) {
+            throw problem(e);
+        }
+    }
+
+    private static BeatlineConfig read(Config c, String origin) {
+        String raw = nonBlank(c, "raw");
+        String lake = nonBlank(c, "lake");
+        ZoneId timeZone;
+        try {
+            timeZone = ZoneId.of(c.getString("time-zone"));
+        } catch (DateTimeException e) {
+            throw at(c, "time-zone", "'" + c.getString("time-zone")
+                    + "' is not a time zone; use an IANA name such as UTC or Europe/Paris");
+        }
+
+        double defaultWeight = c.getDouble("events.default-weight");
+        Map<String, Double> weights = new LinkedHashMap<>();
+        Config weightsConfig = c.getConfig("events.weights");
+        for (String event : weightsConfig.root().keySet()) {
+            String key = ConfigUtil.joinPath("events", "weights", event);
+            ConfigValue value = c.getValue(key);
+            if (value.valueType() != ConfigValueType.NUMBER) {
+                throw at(c, key, "the weight of event '" + event + "' must be a number");
+            }
+            weights.put(event, ((Number) value.unwrapped()).doubleValue());
+        }
+        Set<String> excluded = new LinkedHashSet<>(c.getStringList("events.excluded"));
+
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : EventFieldMapping.FIELDS) {
+            fields.put(field, nonBlank(c, "input.events.fields." + field));
+        }
+        boolean requireLanded = c.getBoolean("input.require-landed");
+
+        S3Config s3 = new S3Config(
+                optional(c, "s3.endpoint"),
+                c.getBoolean("s3.path-style-access"),
+                nonBlank(c, "s3.region"),
+                c.getBoolean("s3.ssl-enabled"),
+                optional(c, "s3.access-key"),
+                optional(c, "s3.secret-key"));
+
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : c.getConfig("spark.conf").root().entrySet()) {
+            ConfigValue value = entry.getValue();
+            if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+                throw at(c, ConfigUtil.joinPath("spark", "conf", entry.getKey()),
+                        "Spark settings are single values; quote dotted names, e.g. \"spark.sql.shuffle.partitions\" = 8");
+            }
+            sparkConf.put(entry.getKey(), String.valueOf(value.unwrapped()));
+        }
+        SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
+
+        return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
+                new EventFieldMapping(fields), requireLanded, s3, spark, origin, hash(c));
+    }
+
+    /** Every key the user set must exist in reference.conf, except below the free-form keys. */
+    private static void rejectUnknownKeys(ConfigObject object, String prefix, Config reference) {
+        for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+            String path = prefix.isEmpty() ? ConfigUtil.joinPath(entry.getKey()) : prefix + "." + ConfigUtil.joinPath(entry.getKey());
+            if (FREE_FORM.contains(path)) {
+                continue;
+            }
+            if (!reference.hasPathOrNull(path)) {
+                throw new BeatlineException(BeatlineException.Kind.CONFIG, where(entry.getValue().origin())
+                        + "unknown key '" + path + "'." + suggestion(path, reference));
+            }
+            if (entry.getValue() instanceof ConfigObject child
+                    && reference.getValue(path).valueType() == ConfigValueType.OBJECT) {
+                rejectUnknownKeys(child, path, reference);
+            }
+        }
+    }
+
+    private static String suggestion(String path, Config reference) {
+        int dot = path.lastIndexOf('.');
+        String parent = dot < 0 ? "" : path.substring(0, dot);
+        Set<String> siblings = dot < 0 ? reference.root().keySet()
+                : reference.hasPath(parent) && reference.getValue(parent).valueType() == ConfigValueType.OBJECT
+                        ? reference.getConfig(parent).root().keySet() : Set.of();
+        if (siblings.isEmpty()) {
+            return " See conf/application.conf for every key.";
+        }
+        return " Known keys here: " + String.join(", ", new java.util.TreeSet<>(siblings))
+                + ". See conf/application.conf for every key.";
+    }
+
+    private static String nonBlank(Config c, String key) {
+        String value = c.getString(key);
+        if (value.isBlank()) {
+            throw at(c, key, "must not be empty");
+        }
+        return value;
+    }
+
+    private static Optional<String> optional(Config c, String key) {
+        if (!c.hasPath(key)) {
+            return Optional.empty();
+        }
+        String value = c.getString(key);
+        return value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** A problem with the value at {@code key}, located at the line that set it. */
+    public static BeatlineException at(Config c, String key, String problem) {
+        ConfigOrigin origin = c.hasPathOrNull(key) ? c.getValue(key).origin() : c.origin();
+        return new BeatlineException(BeatlineException.Kind.CONFIG, where(origin) + "key '" + key + "': " + problem);
+    }
+
+    static BeatlineException problem(ConfigException e) {
+        ConfigOrigin origin = e.origin();
+        String message = e.getMessage();
+        // typesafe's messages start with the origin ("file: 12: ..."); say it our way once
+        if (origin != null && message.startsWith(origin.description())) {
+            message = message.substring(origin.description().length()).replaceFirst("^:\\s*", "");
+        }
+        return new BeatlineException(BeatlineException.Kind.CONFIG, where(origin) + message, e);
+    }
+
+    private static String where(ConfigOrigin origin) {
+        if (origin == null) {
+            return "Configuration error: ";
+        }
+        String file = origin.filename() != null ? origin.filename()
+                : origin.resource() != null ? origin.resource() : origin.description();
+        int line = origin.lineNumber();
+        return "Configuration error in " + file + (line > 0 ? ", line " + line : "") + ": ";
+    }
+
+    private static String hash(Config c) {
+        Config withoutSecrets = c;
+        for (String secret : SECRETS) {
+            withoutSecrets = withoutSecrets.withoutPath(secret);
+        }
+        String rendered = withoutSecrets.root().render(ConfigRenderOptions.concise());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

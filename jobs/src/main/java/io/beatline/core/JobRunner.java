@@ -1,0 +1,55 @@
+package io.beatline.core;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job for one date and writes its row to the run log whatever happens: succeeded with
+ * its counts, or failed with the error's message, before the error goes on to the caller.
+ */
+public final class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private JobRunner() {
+    }
+
+    /** {@code body} gets the run id (stamped on the rows it writes) and returns what it did. */
+    public static JobResult run(JobContext context, String job, LocalDate date, Function<String, JobResult> body) {
+        String runId = UUID.randomUUID().toString();
+        Instant started = Instant.now();
+        LOG.info("{} {}: started (run {})", job, date, runId);
+        JobResult result;
+        try {
+            result = body.apply(runId);
+        } catch (RuntimeException e) {
+            BeatlineException error = e instanceof BeatlineException b ? b
+                    : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
+            try {
+                PipelineRuns.record(context.store(), new JobRun(runId, job, date, started, Instant.now(), "failed",
+                        RowCounts.NONE, error.getMessage(), context.config().hash(), context.version()));
+            } catch (RuntimeException recordFailure) {
+                error.addSuppressed(recordFailure);
+            }
+            throw error;
+        }
+        PipelineRuns.record(context.store(), new JobRun(runId, job, date, started, Instant.now(), "succeeded",
+                result.counts(), result.message(), context.config().hash(), context.version()));
+        LOG.info("{} {}: {}", job, date, result.message());
+        return result;
+    }
+
+    /** The innermost message of a chain, which is usually the one that says what went wrong. */
+    public static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

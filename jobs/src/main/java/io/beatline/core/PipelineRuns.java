@@ -1,0 +1,50 @@
+package io.beatline.core;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code meta/pipeline_runs}: one row per run of a job for a date, succeeded or failed, with
+ * the row counts that reconcile ({@code read = written + duplicate + quarantined} for ingestion).
+ */
+public final class PipelineRuns {
+
+    public static final TableSpec TABLE = new TableSpec("meta", "pipeline_runs",
+            new StructType()
+                    .add("run_id", StringType, false)
+                    .add("job", StringType, false)
+                    .add("date", DateType, true)
+                    .add("started_at", TimestampType, false)
+                    .add("finished_at", TimestampType, false)
+                    .add("status", StringType, false)
+                    .add("rows_read", LongType, false)
+                    .add("rows_written", LongType, false)
+                    .add("rows_duplicate", LongType, false)
+                    .add("rows_quarantined", LongType, false)
+                    .add("message", StringType, true)
+                    .add("config_hash", StringType, false)
+                    .add("version", StringType, false),
+            List.of("run_id", "job"),
+            List.of(),
+            "one row per run of a job for a date");
+
+    private PipelineRuns() {
+    }
+
+    /** Appends one run's row, in its own commit. */
+    public static void record(TableStore store, JobRun run) {
+        var row = RowFactory.create(run.runId(), run.job(), run.date() == null ? null : Date.valueOf(run.date()),
+                Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()), run.status(),
+                run.counts().read(), run.counts().written(), run.counts().duplicate(), run.counts().quarantined(),
+                run.message(), run.configHash(), run.version());
+        store.append(TABLE, store.spark().createDataFrame(List.of(row), TABLE.schema()));
+    }
+}

@@ -1,0 +1,51 @@
+package io.beatline.core;
+
+import io.beatline.config.BeatlineConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession for a beatline process: Delta enabled, the configured extra settings,
+ * and, when not launched by spark-submit, the configured master kept on loopback.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    public static SparkSession create(BeatlineConfig config) {
+        SparkConf launched = new SparkConf(); // what spark-submit passed as spark.* system properties
+        SparkSession.Builder builder = SparkSession.builder().appName("beatline");
+        String master = launched.contains("spark.master") ? launched.get("spark.master") : config.spark().master();
+        builder.master(master);
+        if (master.startsWith("local")) {
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        for (Map.Entry<String, String> setting : deltaSettings().entrySet()) {
+            builder.config(setting.getKey(), setting.getValue());
+        }
+        for (Map.Entry<String, String> setting : config.spark().conf().entrySet()) {
+            builder.config(setting.getKey(), setting.getValue());
+        }
+        SparkSession spark = builder.getOrCreate();
+        configure(spark, config);
+        return spark;
+    }
+
+    /** The settings without which Delta tables cannot be read or written. */
+    public static Map<String, String> deltaSettings() {
+        return Map.of(
+                "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+                "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    }
+
+    /**
+     * Settings that follow the config and may change on a live session: the time zone every
+     * date is taken in, and how s3a:// is reached.
+     */
+    public static void configure(SparkSession spark, BeatlineConfig config) {
+        spark.conf().set("spark.sql.session.timeZone", config.timeZone().getId());
+        S3Settings.apply(config.s3(), spark.sparkContext().hadoopConfiguration());
+    }
+}

@@ -1,0 +1,306 @@
+package io.beatline.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+
+import io.beatline.core.BeatlineException;
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.JobRunner;
+import io.beatline.core.RowCounts;
+import io.beatline.core.TableStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Job {@code ingest-events}: the event files that landed on one or more dates (SPEC 2.1) into
+ * {@code silver/events}, with every rejected line in {@code silver/events_quarantine}. Each raw
+ * line is accepted, counted as a duplicate (its event_id was seen before) or quarantined with a
+ * reason, and the run log's counts reconcile. A landing date whose files are unchanged since
+ * they were ingested is skipped; otherwise its rows are replaced, so a rerun changes nothing.
+ * Several landing dates (a catch-up) are read in one pass and written in one commit per table.
+ */
+public final class EventsIngest {
+
+    public static final String JOB = "ingest-events";
+    public static final String SOURCE = "events";
+
+    private static final List<String> TEXT_SUFFIXES = List.of(".json", ".jsonl", ".json.gz", ".jsonl.gz");
+    private static final String PARQUET_SUFFIX = ".parquet";
+
+    private final JobContext context;
+    private final TableStore store;
+    private final RawZone raw;
+
+    public EventsIngest(JobContext context) {
+        this.context = context;
+        this.store = context.store();
+        this.raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+    }
+
+    /** Landing dates up to {@code asOf} that were never ingested, oldest first. */
+    public List<LocalDate> pendingDates(LocalDate asOf) {
+        Set<LocalDate> done = ingestedFingerprints().keySet();
+        return raw.landedDates(SOURCE).stream()
+                .filter(date -> !date.isAfter(asOf) && !done.contains(date))
+                .toList();
+    }
+
+    /** Whether {@code raw/events/dt=date} exists. */
+    public boolean landed(LocalDate date) {
+        return raw.batch(SOURCE, date).isPresent();
+    }
+
+    /**
+     * Ingests what landed on each of {@code landingDates}, in one pass and one commit per table,
+     * as one run. A date whose files are unchanged since they were ingested is left alone unless
+     * {@code force}; {@code skipCorruptFiles} quarantines an unreadable file instead of failing.
+     */
+    public JobResult ingest(List<LocalDate> landingDates, boolean skipCorruptFiles, boolean force) {
+        LocalDate runDate = landingDates.stream().max(LocalDate::compareTo).orElseThrow();
+        return JobRunner.run(context, JOB, runDate, runId -> {
+            Map<LocalDate, String> previous = ingestedFingerprints();
+            List<LandedBatch> batches = new ArrayList<>();
+            List<LocalDate> unchanged = new ArrayList<>();
+            for (LocalDate date : new TreeSet<>(landingDates)) {
+                LandedBatch batch = raw.batch(SOURCE, date).orElseThrow(() -> BeatlineException.inputMissing(
+                        "No events have landed for " + date + ": " + raw.root() + "/" + SOURCE + "/dt=" + date
+                                + " does not exist. Wait for the delivery, or check `raw` in the config."));
+                if (!force && batch.fingerprint().equals(previous.get(date))) {
+                    unchanged.add(date);
+                } else {
+                    batches.add(batch);
+                }
+            }
+            if (batches.isEmpty()) {
+                return new JobResult(RowCounts.NONE, "landing " + dateRange(unchanged)
+                        + " unchanged since ingested; nothing to do");
+            }
+            return ingestBatches(batches, runId, skipCorruptFiles);
+        });
+    }
+
+    private JobResult ingestBatches(List<LandedBatch> batches, String runId, boolean skipCorruptFiles) {
+        List<Row> fileProblems = new ArrayList<>();
+        List<RawFile> readable = new ArrayList<>();
+        Map<String, LocalDate> landingOf = new LinkedHashMap<>();
+        for (LandedBatch batch : batches) {
+            for (RawFile file : batch.files()) {
+                landingOf.put(file.path(), batch.landingDate());
+                if (isText(file) || isParquet(file)) {
+                    readable.add(file);
+                } else {
+                    fileProblems.add(RowFactory.create(Date.valueOf(batch.landingDate()), file.path(), null,
+                            "unsupported_file", runId));
+                }
+            }
+        }
+
+        Dataset<Row> parsed = null;
+        List<LocalDate> eventDates = null;
+        while (eventDates == null) {
+            parsed = readLines(readable)
+                    .transform(lines -> EventTransforms.parse(lines, context.config().eventFields()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                eventDates = parsed.filter(col("reason").isNull()).select("event_date").distinct()
+                        .collectAsList().stream().map(row -> row.getDate(0).toLocalDate()).sorted().toList();
+            } catch (RuntimeException readFailure) {
+                parsed.unpersist();
+                Map<RawFile, String> corrupt = findCorrupt(readable);
+                if (corrupt.isEmpty()) {
+                    throw readFailure;
+                }
+                if (!skipCorruptFiles) {
+                    throw BeatlineException.jobFailure(corruptMessage(corrupt), readFailure);
+                }
+                for (Map.Entry<RawFile, String> entry : corrupt.entrySet()) {
+                    readable.remove(entry.getKey());
+                    fileProblems.add(RowFactory.create(Date.valueOf(landingOf.get(entry.getKey().path())),
+                            entry.getKey().path(), "corrupt file: " + entry.getValue(), "corrupt_file", runId));
+                }
+            }
+        }
+
+        List<LocalDate> landingDates = batches.stream().map(LandedBatch::landingDate).toList();
+        Dataset<Row> classified = EventTransforms.classify(parsed, earlierEventIds(eventDates, landingDates))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Map<String, Long> byOutcome = new TreeMap<>();
+            for (Row row : classified.groupBy("status", "reason").count().collectAsList()) {
+                String key = row.isNullAt(1) ? row.getString(0) : row.getString(0) + ":" + row.getString(1);
+                byOutcome.put(key, row.getLong(2));
+            }
+            for (Row problem : fileProblems) {
+                byOutcome.merge(EventTransforms.QUARANTINED + ":" + problem.getString(3), 1L, Long::sum);
+            }
+            parsed.unpersist();
+
+            Dataset<Row> accepted = classified.filter(col("status").equalTo(EventTransforms.ACCEPTED))
+                    .transform(rows -> EventTransforms.score(rows, context.config().events(), runId));
+            Dataset<Row> quarantined = classified.filter(col("status").equalTo(EventTransforms.QUARANTINED))
+                    .transform(rows -> EventTransforms.quarantineRows(rows, runId))
+                    .unionByName(spark().createDataFrame(fileProblems, EventsQuarantine.TABLE.schema()));
+            String theseLandings = "landing_date IN (" + landingDates.stream().map(d -> "DATE'" + d + "'")
+                    .collect(Collectors.joining(", ")) + ")";
+            long written = store.replace(SilverEvents.TABLE, accepted, theseLandings);
+            store.replace(EventsQuarantine.TABLE, quarantined, theseLandings);
+            recordBatches(batches, runId, theseLandings);
+
+            long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();
+            long duplicates = byOutcome.getOrDefault(EventTransforms.DUPLICATE, 0L);
+            long quarantinedCount = byOutcome.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(EventTransforms.QUARANTINED)).mapToLong(Map.Entry::getValue).sum();
+            if (read != written + duplicates + quarantinedCount) {
+                throw new IllegalStateException("counts do not reconcile for landing " + dateRange(landingDates)
+                        + ": read " + read + " != written " + written + " + duplicates " + duplicates
+                        + " + quarantined " + quarantinedCount);
+            }
+            int files = batches.stream().mapToInt(b -> b.files().size()).sum();
+            return new JobResult(new RowCounts(read, written, duplicates, quarantinedCount),
+                    summary(landingDates, files, read, written, duplicates, byOutcome));
+        } finally {
+            classified.unpersist();
+        }
+    }
+
+    /**
+     * Every non-blank line of the text files and every row of the Parquet files, as
+     * {@code value, source_file, landing_date} (the date of the file's dt= folder).
+     */
+    private Dataset<Row> readLines(List<RawFile> files) {
+        String[] text = files.stream().filter(EventsIngest::isText).map(RawFile::path).toArray(String[]::new);
+        String[] parquet = files.stream().filter(EventsIngest::isParquet).map(RawFile::path).toArray(String[]::new);
+        Dataset<Row> lines = spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+                .add("value", "string").add("source_file", "string"));
+        if (text.length > 0) {
+            lines = lines.unionByName(spark().read().text(text)
+                    .select(col("value"), col("_metadata.file_path").as("source_file"))
+                    .filter(trim(col("value")).notEqual("")));
+        }
+        if (parquet.length > 0) {
+            Dataset<Row> rows = spark().read().option("mergeSchema", "true").parquet(parquet);
+            Column[] columns = Arrays.stream(rows.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
+            lines = lines.unionByName(rows.select(to_json(struct(columns)).as("value"),
+                    col("_metadata.file_path").as("source_file")));
+        }
+        return lines.withColumn("landing_date",
+                to_date(regexp_extract(col("source_file"), "/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/", 1)));
+    }
+
+    /** event_ids already in silver/events from other landings, on the event dates this batch touches. */
+    private Dataset<Row> earlierEventIds(List<LocalDate> eventDates, List<LocalDate> landingDates) {
+        Object[] dates = eventDates.stream().map(Date::valueOf).toArray();
+        Object[] landings = landingDates.stream().map(Date::valueOf).toArray();
+        return store.read(SilverEvents.TABLE)
+                .filter(col("event_date").isin(dates).and(col("landing_date").isin(landings).unary_$bang()))
+                .select("event_id");
+    }
+
+    private Map<LocalDate, String> ingestedFingerprints() {
+        Map<LocalDate, String> fingerprints = new LinkedHashMap<>();
+        for (Row row : store.read(IngestedBatches.TABLE).filter(col("source").equalTo(SOURCE))
+                .select("landing_date", "fingerprint").collectAsList()) {
+            fingerprints.put(row.getDate(0).toLocalDate(), row.getString(1));
+        }
+        return fingerprints;
+    }
+
+    private void recordBatches(List<LandedBatch> batches, String runId, String theseLandings) {
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = batches.stream().map(batch -> RowFactory.create(SOURCE, Date.valueOf(batch.landingDate()),
+                batch.fingerprint(), batch.files().size(), batch.bytes(), runId, now)).toList();
+        store.replace(IngestedBatches.TABLE, spark().createDataFrame(rows, IngestedBatches.TABLE.schema()),
+                "source = '" + SOURCE + "' AND " + theseLandings);
+    }
+
+    /** Reads each file on its own to find the ones that cannot be read: only after a read failed. */
+    private Map<RawFile, String> findCorrupt(List<RawFile> files) {
+        Map<RawFile, String> corrupt = new LinkedHashMap<>();
+        for (RawFile file : files) {
+            probe(file).ifPresent(problem -> corrupt.put(file, problem));
+        }
+        return corrupt;
+    }
+
+    private Optional<String> probe(RawFile file) {
+        try {
+            if (isParquet(file)) {
+                spark().read().parquet(file.path()).count();
+            } else if (file.name().endsWith(".gz")) {
+                Path path = new Path(file.path());
+                try (InputStream in = new GZIPInputStream(path.getFileSystem(spark().sparkContext().hadoopConfiguration()).open(path))) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(JobRunner.rootMessage(e));
+        }
+    }
+
+    private static String corruptMessage(Map<RawFile, String> corrupt) {
+        String files = corrupt.entrySet().stream().map(e -> e.getKey().path() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        return "Cannot read " + (corrupt.size() == 1 ? "file " : "files ") + files
+                + "; nothing was written. Replace the file and rerun, or rerun with --skip-corrupt-files to record it"
+                + " in silver/events_quarantine and ingest the rest.";
+    }
+
+    private static String summary(List<LocalDate> landingDates, int files, long read, long written, long duplicates,
+                                  Map<String, Long> byOutcome) {
+        String reasons = byOutcome.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(EventTransforms.QUARANTINED + ":"))
+                .map(e -> e.getKey().substring(EventTransforms.QUARANTINED.length() + 1) + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return "landing " + dateRange(landingDates) + ", " + files + " files, " + read + " rows read: " + written
+                + " accepted, " + duplicates + " duplicates, " + (read - written - duplicates) + " quarantined"
+                + (reasons.isEmpty() ? "" : " (" + reasons + ")");
+    }
+
+    private static String dateRange(List<LocalDate> dates) {
+        List<LocalDate> sorted = dates.stream().sorted().toList();
+        return sorted.size() == 1 ? sorted.get(0).toString()
+                : sorted.get(0) + ".." + sorted.get(sorted.size() - 1) + " (" + sorted.size() + " dates)";
+    }
+
+    private static boolean isText(RawFile file) {
+        return TEXT_SUFFIXES.stream().anyMatch(file.name()::endsWith);
+    }
+
+    private static boolean isParquet(RawFile file) {
+        return file.name().endsWith(PARQUET_SUFFIX);
+    }
+
+    private SparkSession spark() {
+        return context.spark();
+    }
+}
