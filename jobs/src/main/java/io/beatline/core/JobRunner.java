@@ -26,7 +26,7 @@ public final class JobRunner {
         JobResult result;
         try {
             result = body.apply(runId);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws checked exceptions undeclared
             BeatlineException error = e instanceof BeatlineException b ? b
                     : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
             try {

@@ -133,11 +133,13 @@ public final class EventsIngest {
             try {
                 eventDates = parsed.filter(col("reason").isNull()).select("event_date").distinct()
                         .collectAsList().stream().map(row -> row.getDate(0).toLocalDate()).sorted().toList();
-            } catch (RuntimeException readFailure) {
+            } catch (Exception readFailure) { // SparkException is checked, though Scala throws it undeclared
                 parsed.unpersist();
                 Map<RawFile, String> corrupt = findCorrupt(readable);
                 if (corrupt.isEmpty()) {
-                    throw readFailure;
+                    throw readFailure instanceof RuntimeException runtime ? runtime
+                            : BeatlineException.jobFailure("Reading the landed events failed: "
+                                    + JobRunner.rootMessage(readFailure), readFailure);
                 }
                 if (!skipCorruptFiles) {
                     throw BeatlineException.jobFailure(corruptMessage(corrupt), readFailure);

@@ -1,0 +1,337 @@
+package io.beatline.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beatline.core.BeatlineException;
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.PipelineRuns;
+import io.beatline.testing.Contracts;
+import io.beatline.testing.SampleEvents;
+import io.beatline.testing.TestLake;
+import io.beatline.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingestion of hand-made landings. The first landing (2026-03-10) holds 15 non-blank lines:
+ * 5 accepted (e1, e8, e9, e10, e11), 2 duplicates (e1 again in the same file and in another
+ * file) and 8 quarantined, one or two for each reason.
+ */
+class EventsIngestTest {
+
+    static final LocalDate DAY1 = LocalDate.parse("2026-03-10");
+    static final LocalDate DAY2 = LocalDate.parse("2026-03-11");
+
+    static final String E1 = SampleEvents.E1;
+    static final String E11 = SampleEvents.E11;
+
+    @TempDir
+    Path dir;
+    TestLake lake;
+
+    @BeforeEach
+    void setUp() {
+        lake = new TestLake(dir);
+    }
+
+    private void landDay1() {
+        lake.landEvents(DAY1, "a.jsonl",
+                E1,
+                "{\"event_id\":\"e2\",\"event\":\"login\",\"user_id\":\"u1\"",                                   // malformed_json
+                "{\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T09:00:00Z\"}",                  // missing_event_id
+                "{\"event_id\":\"e4\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T09:00:00Z\"}",                  // missing_event
+                "{\"event_id\":\"e5\",\"event\":\"login\",\"timestamp\":\"2026-03-10T09:00:00Z\"}",                 // missing_identity
+                "{\"event_id\":\"e6\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"soon\"}",               // bad_timestamp
+                "{\"event_id\":\"e7\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-12T00:00:00Z\"}", // future_timestamp
+                "{\"event_id\":\"e8\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-11T23:59:59Z\"}", // last accepted second
+                "{\"event_id\":\"e9\",\"event\":\"run_report\",\"user_id\":\"u2\",\"timestamp\":1773133200000}",     // epoch millis
+                "{\"event_id\":\"e10\",\"event\":\"page_view\",\"anonymous_id\":\"anon1\",\"timestamp\":\"2026-03-10T23:30:00-02:00\"}",
+                E1,                                                                                                // duplicate, same file
+                "",
+                "   ",
+                "{\"event_id\":\"  \",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T09:00:00Z\"}", // blank id
+                "[1,2]");                                                                                          // not an object
+        lake.landEvents(DAY1, "b.jsonl.gz", E1, E11);                                                             // E1: duplicate, other file
+    }
+
+    private void landDay2() {
+        lake.landEvents(DAY2, "c.jsonl",
+                E11,                                                                                               // re-delivered next day
+                "{\"event_id\":\"e12\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-09T08:00:00Z\"}"); // late event
+    }
+
+    private JobContext context(String... overrides) {
+        String[] all = Arrays.copyOf(new String[] {"events.weights.run_report=3", "events.excluded=[page_view]"},
+                2 + overrides.length);
+        System.arraycopy(overrides, 0, all, 2, overrides.length);
+        return lake.context(all);
+    }
+
+    private Map<String, Row> eventsById() {
+        return lake.table(SilverEvents.TABLE).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("event_id"), r -> r, (a, b) -> {
+                    throw new AssertionError("event_id twice: " + a);
+                }, TreeMap::new));
+    }
+
+    private Map<String, Long> quarantineReasons() {
+        Map<String, Long> reasons = new TreeMap<>();
+        for (Row row : lake.table(EventsQuarantine.TABLE).groupBy("reason").count().collectAsList()) {
+            reasons.put(row.getString(0), row.getLong(1));
+        }
+        return reasons;
+    }
+
+    private Row lastRun(String job) {
+        return lake.table(PipelineRuns.TABLE).filter("job = '" + job + "'").orderBy(org.apache.spark.sql.functions.col("finished_at").desc())
+                .first();
+    }
+
+    @Test
+    void eachLineIsAcceptedCountedAsDuplicateOrQuarantinedWithItsReason() {
+        landDay1();
+        JobResult result = new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+
+        assertEquals(List.of("e1", "e10", "e11", "e8", "e9"), List.copyOf(eventsById().keySet()));
+        assertEquals(Map.of("malformed_json", 2L, "missing_event_id", 2L, "missing_event", 1L,
+                "missing_identity", 1L, "bad_timestamp", 1L, "future_timestamp", 1L), quarantineReasons());
+        assertEquals(15, result.counts().read());
+        assertEquals(5, result.counts().written());
+        assertEquals(2, result.counts().duplicate());
+        assertEquals(8, result.counts().quarantined());
+
+        Contracts.assertContract(SilverEvents.TABLE, lake.table(SilverEvents.TABLE));
+        Contracts.assertContract(EventsQuarantine.TABLE, lake.table(EventsQuarantine.TABLE));
+        Row run = lastRun(EventsIngest.JOB);
+        assertEquals("succeeded", run.getAs("status"));
+        assertEquals(15L, (long) run.getAs("rows_read"));
+        assertEquals((long) run.getAs("rows_read"), (long) run.getAs("rows_written") + (long) run.getAs("rows_duplicate")
+                + (long) run.getAs("rows_quarantined"));
+        Row quarantined = lake.table(EventsQuarantine.TABLE).filter("reason = 'bad_timestamp'").first();
+        assertTrue(quarantined.<String>getAs("raw").contains("\"soon\""), "the original line is kept");
+        assertTrue(quarantined.<String>getAs("source_file").endsWith("dt=2026-03-10/a.jsonl"));
+    }
+
+    @Test
+    void timestampsBecomeDatesInTheConfiguredZoneWithWeightsAndExclusions() {
+        landDay1();
+        new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+        Map<String, Row> events = eventsById();
+
+        Row e9 = events.get("e9"); // epoch millis 1773133200000 = 2026-03-10T09:00:00Z
+        assertEquals(Timestamp.from(Instant.parse("2026-03-10T09:00:00Z")), e9.getAs("ts"));
+        assertEquals(3.0, (double) e9.getAs("weight"));
+        assertTrue((boolean) e9.getAs("counted"));
+        Row e10 = events.get("e10"); // 23:30 at -02:00 is 01:30 UTC the next day
+        assertEquals(java.sql.Date.valueOf("2026-03-11"), e10.getAs("event_date"));
+        assertEquals(1.0, (double) e10.getAs("weight"));
+        assertFalse((boolean) e10.getAs("counted"), "page_view is excluded");
+        assertNull(e10.getAs("user_id"));
+        assertEquals("anon1", e10.getAs("anonymous_id"));
+        assertEquals(java.sql.Date.valueOf("2026-03-11"), events.get("e8").getAs("event_date"));
+        assertEquals(java.sql.Date.valueOf("2026-03-10"), events.get("e11").getAs("event_date"));
+        assertEquals("a1", events.get("e1").getAs("account_id"));
+        assertEquals(java.sql.Date.valueOf(DAY1), events.get("e1").getAs("landing_date"));
+    }
+
+    @Test
+    void anotherTimeZoneMovesDatesAndTheFutureLimit() {
+        landDay1();
+        new EventsIngest(context("time-zone=America/Sao_Paulo")).ingest(List.of(DAY1), false, false);
+        Map<String, Row> events = eventsById();
+        // 2026-03-11T01:30Z is 22:30 on the 10th in Sao Paulo (UTC-3)
+        assertEquals(java.sql.Date.valueOf("2026-03-10"), events.get("e10").getAs("event_date"));
+        // 2026-03-12T00:00Z is the 11th in Sao Paulo: no longer in the future of a 10th landing
+        assertEquals(java.sql.Date.valueOf("2026-03-11"), events.get("e7").getAs("event_date"));
+        assertFalse(quarantineReasons().containsKey("future_timestamp"));
+    }
+
+    @Test
+    void aReDeliveryOnTheNextLandingDayIsADuplicateAndALateEventIsAccepted() {
+        landDay1();
+        landDay2();
+        EventsIngest ingest = new EventsIngest(context());
+        ingest.ingest(List.of(DAY1), false, false);
+        JobResult day2 = ingest.ingest(List.of(DAY2), false, false);
+
+        assertEquals(2, day2.counts().read());
+        assertEquals(1, day2.counts().written());
+        assertEquals(1, day2.counts().duplicate());
+        Map<String, Row> events = eventsById();
+        assertEquals(java.sql.Date.valueOf(DAY1), events.get("e11").getAs("landing_date"), "first landing wins");
+        assertEquals(java.sql.Date.valueOf("2026-03-09"), events.get("e12").getAs("event_date"));
+        assertEquals(java.sql.Date.valueOf(DAY2), events.get("e12").getAs("landing_date"));
+    }
+
+    @Test
+    void aCatchUpOfSeveralDatesGivesTheSameRowsAsOneDateAtATime() {
+        landDay1();
+        landDay2();
+        JobResult both = new EventsIngest(context()).ingest(List.of(DAY2, DAY1), false, false);
+        assertEquals(17, both.counts().read());
+        assertEquals(6, both.counts().written());
+        assertEquals(3, both.counts().duplicate());
+        assertEquals(8, both.counts().quarantined());
+        Map<String, Row> events = eventsById();
+        assertEquals(6, events.size());
+        assertEquals(java.sql.Date.valueOf(DAY1), events.get("e11").getAs("landing_date"));
+    }
+
+    @Test
+    void aRerunOfUnchangedFilesChangesNothingAndAForcedRerunGivesTheSameRows() {
+        landDay1();
+        EventsIngest ingest = new EventsIngest(context());
+        ingest.ingest(List.of(DAY1), false, false);
+        long events = lake.version(SilverEvents.TABLE);
+        long quarantine = lake.version(EventsQuarantine.TABLE);
+        List<Row> before = lake.table(SilverEvents.TABLE).drop("run_id").orderBy("event_id").collectAsList();
+
+        JobResult again = ingest.ingest(List.of(DAY1), false, false);
+        assertEquals(0, again.counts().read());
+        assertTrue(again.message().contains("nothing to do"), again.message());
+        assertEquals(events, lake.version(SilverEvents.TABLE), "no new commit");
+        assertEquals(quarantine, lake.version(EventsQuarantine.TABLE));
+
+        JobResult forced = ingest.ingest(List.of(DAY1), false, true);
+        assertEquals(15, forced.counts().read());
+        assertEquals(before, lake.table(SilverEvents.TABLE).drop("run_id").orderBy("event_id").collectAsList());
+        assertEquals(8, lake.table(EventsQuarantine.TABLE).count());
+    }
+
+    @Test
+    void aFileAddedToALandedFolderIsPickedUpWithoutDuplicates() {
+        landDay1();
+        EventsIngest ingest = new EventsIngest(context());
+        ingest.ingest(List.of(DAY1), false, false);
+        lake.landEvents(DAY1, "late-file.jsonl",
+                "{\"event_id\":\"e20\",\"event\":\"login\",\"user_id\":\"u9\",\"timestamp\":\"2026-03-10T10:00:00Z\"}");
+        JobResult result = ingest.ingest(List.of(DAY1), false, false);
+        assertEquals(16, result.counts().read());
+        assertEquals(6, eventsById().size());
+        assertEquals(8, lake.table(EventsQuarantine.TABLE).count());
+    }
+
+    @Test
+    void aSegmentStyleDumpLoadsWithAFieldMappingOnly() {
+        lake.landEvents(DAY1, "segment.jsonl",
+                "{\"messageId\":\"m1\",\"event\":\"login\",\"userId\":\"u1\",\"context\":{\"groupId\":\"g1\",\"ip\":\"1.2.3.4\"},"
+                        + "\"timestamp\":\"2026-03-10T10:00:00.123Z\",\"properties\":{\"plan\":\"pro\",\"seats\":5,\"nested\":{\"a\":1}}}",
+                "{\"messageId\":\"m2\",\"event\":\"signup\",\"anonymousId\":\"anon-9\",\"timestamp\":\"2026-03-10T11:00:00Z\"}",
+                "{\"event_id\":\"x\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T10:00:00Z\"}");
+        JobResult result = new EventsIngest(lake.context(
+                "input.events.fields.event_id=messageId",
+                "input.events.fields.user_id=userId",
+                "input.events.fields.anonymous_id=anonymousId",
+                "input.events.fields.account_id=context.groupId"))
+                .ingest(List.of(DAY1), false, false);
+
+        assertEquals(2, result.counts().written());
+        Map<String, Row> events = eventsById();
+        Row m1 = events.get("m1");
+        assertEquals("u1", m1.getAs("user_id"));
+        assertEquals("g1", m1.getAs("account_id"));
+        assertEquals(Timestamp.from(Instant.parse("2026-03-10T10:00:00.123Z")), m1.getAs("ts"));
+        scala.collection.Map<String, String> properties = m1.getAs("properties");
+        assertEquals("pro", properties.apply("plan"));
+        assertEquals("5", properties.apply("seats"));
+        assertEquals("{\"a\":1}", properties.apply("nested"));
+        assertEquals("anon-9", events.get("m2").getAs("anonymous_id"));
+        assertEquals(Map.of("missing_event_id", 1L), quarantineReasons());
+    }
+
+    @Test
+    void parquetFilesAreReadWithTheSameRules() throws Exception {
+        JobContext context = context();
+        Path staging = dir.resolve("staging");
+        TestSpark.session().sql("""
+                SELECT * FROM VALUES
+                  ('p1', 'login', 'u1', TIMESTAMP'2026-03-10 08:00:00Z', map('k', 'v')),
+                  ('p2', CAST(NULL AS STRING), 'u1', TIMESTAMP'2026-03-10 09:00:00Z', CAST(NULL AS MAP<STRING,STRING>))
+                  AS t(event_id, event, user_id, timestamp, properties)
+                """).coalesce(1).write().parquet(staging.toString());
+        Path part;
+        try (var files = Files.list(staging)) {
+            part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        lake.landBytes("events", DAY1, "export.parquet", Files.readAllBytes(part));
+        JobResult result = new EventsIngest(context).ingest(List.of(DAY1), false, false);
+        assertEquals(2, result.counts().read());
+        assertEquals(1, result.counts().written());
+        assertEquals(Map.of("missing_event", 1L), quarantineReasons());
+        Row p1 = eventsById().get("p1");
+        assertEquals(Timestamp.from(Instant.parse("2026-03-10T08:00:00Z")), p1.getAs("ts"));
+        assertEquals("v", p1.<scala.collection.Map<String, String>>getAs("properties").apply("k"));
+    }
+
+    @Test
+    void aCorruptFileFailsTheJobNamingItAndWritesNothing() {
+        lake.landEvents(DAY1, "good.jsonl", E1);
+        byte[] gz = TestLake.gzip((E11 + "\n" + E11.replace("e11", "e12") + "\n").repeat(50).getBytes());
+        lake.landBytes("events", DAY1, "broken.jsonl.gz", Arrays.copyOf(gz, gz.length / 2));
+
+        EventsIngest ingest = new EventsIngest(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        assertEquals(1, error.exitCode());
+        assertTrue(error.getMessage().contains("broken.jsonl.gz"), error.getMessage());
+        assertTrue(error.getMessage().contains("--skip-corrupt-files"), error.getMessage());
+        assertFalse(Files.exists(lake.lake.resolve("silver/events")), "nothing committed");
+        Row failed = lastRun(EventsIngest.JOB);
+        assertEquals("failed", failed.getAs("status"));
+        assertTrue(failed.<String>getAs("message").contains("broken.jsonl.gz"));
+
+        JobResult skipped = ingest.ingest(List.of(DAY1), true, false);
+        assertEquals(2, skipped.counts().read(), "one line plus the corrupt file");
+        assertEquals(1, skipped.counts().written());
+        assertEquals(1, skipped.counts().quarantined());
+        Row quarantined = lake.table(EventsQuarantine.TABLE).first();
+        assertEquals("corrupt_file", quarantined.getAs("reason"));
+        assertTrue(quarantined.<String>getAs("source_file").endsWith("broken.jsonl.gz"));
+    }
+
+    @Test
+    void aFileOfAnotherFormatIsQuarantinedNotIgnored() {
+        lake.landEvents(DAY1, "good.jsonl", E1);
+        lake.land("events", DAY1, "notes.csv", "a,b\n1,2\n");
+        lake.land("events", DAY1, "_SUCCESS", "");
+        JobResult result = new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+        assertEquals(2, result.counts().read());
+        assertEquals(Map.of("unsupported_file", 1L), quarantineReasons());
+    }
+
+    @Test
+    void aDateThatHasNotLandedIsInputMissing() {
+        EventsIngest ingest = new EventsIngest(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        assertEquals(3, error.exitCode());
+        assertTrue(error.getMessage().contains("dt=2026-03-10"), error.getMessage());
+        assertEquals("failed", lastRun(EventsIngest.JOB).getAs("status"));
+    }
+
+    @Test
+    void pendingDatesAreTheLandedOnesNotYetIngested() {
+        landDay1();
+        landDay2();
+        lake.land("events", LocalDate.parse("2026-03-12"), "d.jsonl", E1.replace("e1", "e30") + "\n");
+        EventsIngest ingest = new EventsIngest(context());
+        assertEquals(List.of(DAY1, DAY2), ingest.pendingDates(DAY2));
+        ingest.ingest(List.of(DAY1), false, false);
+        assertEquals(List.of(DAY2, LocalDate.parse("2026-03-12")), ingest.pendingDates(LocalDate.parse("2026-03-12")));
+    }
+}
