@@ -14,7 +14,6 @@ import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
 import io.beatline.core.TableStore;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Date;
@@ -127,14 +126,17 @@ public final class EventsIngest {
         Dataset<Row> parsed = null;
         List<LocalDate> eventDates = null;
         while (eventDates == null) {
-            parsed = readLines(readable)
-                    .transform(lines -> EventTransforms.parse(lines, context.config().eventFields()))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
             try {
+                // inside the try: Parquet footers are read here, when the schema is inferred
+                parsed = readLines(readable)
+                        .transform(lines -> EventTransforms.parse(lines, context.config().eventFields()))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
                 eventDates = parsed.filter(col("reason").isNull()).select("event_date").distinct()
                         .collectAsList().stream().map(row -> row.getDate(0).toLocalDate()).sorted().toList();
             } catch (Exception readFailure) { // SparkException is checked, though Scala throws it undeclared
-                parsed.unpersist();
+                if (parsed != null) {
+                    parsed.unpersist();
+                }
                 Map<RawFile, String> corrupt = findCorrupt(readable);
                 if (corrupt.isEmpty()) {
                     throw readFailure instanceof RuntimeException runtime ? runtime
@@ -264,7 +266,7 @@ public final class EventsIngest {
                 }
             }
             return Optional.empty();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) { // IOException, or Spark's undeclared SparkException
             return Optional.of(JobRunner.rootMessage(e));
         }
     }

@@ -107,6 +107,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theConfigFileSystemPropertyIsUsedWhenNoFileIsGiven() throws IOException {
+        Path file = write("from-property.conf", "lake = \"/from/property\"\n");
+        String previous = System.getProperty("config.file");
+        System.setProperty("config.file", file.toString());
+        try {
+            assertEquals("/from/property", ConfigLoader.load(Optional.empty(), List.of()).lake());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("config.file");
+            } else {
+                System.setProperty("config.file", previous);
+            }
+        }
+    }
+
+    @Test
     void missingFileIsAConfigError() {
         assertTrue(failure(dir.resolve("nope.conf")).getMessage().contains("nope.conf does not exist"));
     }

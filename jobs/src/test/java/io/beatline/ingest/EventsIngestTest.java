@@ -306,6 +306,21 @@ class EventsIngestTest {
     }
 
     @Test
+    void aTruncatedParquetFileFailsTheJobOrIsQuarantined() {
+        lake.landEvents(DAY1, "good.jsonl", E1);
+        lake.landBytes("events", DAY1, "cut.parquet", "PAR1 not really parquet".getBytes());
+        EventsIngest ingest = new EventsIngest(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        assertEquals(1, error.exitCode());
+        assertTrue(error.getMessage().startsWith("Cannot read file "), error.getMessage());
+        assertTrue(error.getMessage().contains("cut.parquet"), error.getMessage());
+
+        JobResult skipped = ingest.ingest(List.of(DAY1), true, false);
+        assertEquals(1, skipped.counts().written());
+        assertEquals(Map.of("corrupt_file", 1L), quarantineReasons());
+    }
+
+    @Test
     void aFileOfAnotherFormatIsQuarantinedNotIgnored() {
         lake.landEvents(DAY1, "good.jsonl", E1);
         lake.land("events", DAY1, "notes.csv", "a,b\n1,2\n");
