@@ -32,7 +32,7 @@ public final class JobRunner {
             try {
                 PipelineRuns.record(context.store(), new JobRun(runId, job, date, started, Instant.now(), "failed",
                         RowCounts.NONE, error.getMessage(), context.config().hash(), context.version()));
-            } catch (RuntimeException recordFailure) {
+            } catch (Exception recordFailure) { // keep the original error; say the log failed too
                 error.addSuppressed(recordFailure);
             }
             throw error;
