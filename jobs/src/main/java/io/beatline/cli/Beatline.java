@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 IngestEventsCommand.class,
+                IngestCrmCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,6 +1,7 @@
 package io.beatline.config;
 
 import java.time.ZoneId;
+import java.util.Map;
 
 /**
  * The whole configuration, loaded once by {@link ConfigLoader} and validated before any Spark
@@ -13,9 +14,16 @@ public record BeatlineConfig(
         ZoneId timeZone,
         EventsConfig events,
         EventFieldMapping eventFields,
+        EngagementConfig engagement,
+        Map<String, Map<String, CustomFieldType>> crmCustomFields,
         boolean requireLandedInput,
         S3Config s3,
         SparkSettings spark,
         String origin,
         String hash) {
+
+    /** The configured type of a CRM custom column, string when not configured. */
+    public CustomFieldType customFieldType(String entity, String column) {
+        return crmCustomFields.getOrDefault(entity, Map.of()).getOrDefault(column, CustomFieldType.STRING);
+    }
 }

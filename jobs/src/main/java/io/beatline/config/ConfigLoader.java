@@ -38,7 +38,7 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("conf", "application.conf");
 
     /** Keys whose children are the user's own names (event names, Spark settings, ...). */
-    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf");
+    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields");
 
     /** Keys never printed, hashed or logged. */
     private static final Set<String> SECRETS = Set.of("s3.access-key", "s3.secret-key");
@@ -128,6 +128,17 @@ public final class ConfigLoader {
         }
         boolean requireLanded = c.getBoolean("input.require-landed");
 
+        int beatsWindow = c.getInt("engagement.beats-window-days");
+        if (beatsWindow < 1) {
+            throw at(c, "engagement.beats-window-days", "must be at least 1");
+        }
+        int npsWindow = c.getInt("nps.window-days");
+        if (npsWindow < 1) {
+            throw at(c, "nps.window-days", "must be at least 1");
+        }
+        EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"), npsWindow);
+        Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
+
         S3Config s3 = new S3Config(
                 optional(c, "s3.endpoint"),
                 c.getBoolean("s3.path-style-access"),
@@ -148,8 +159,39 @@ public final class ConfigLoader {
         SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), requireLanded, s3, spark, origin, hash(c));
+                new EventFieldMapping(fields), engagement, customFields, requireLanded, s3, spark, origin, hash(c));
     }
+
+    /** {@code crm.custom-fields { <entity> { <column> = <type> } }}. */
+    private static Map<String, Map<String, CustomFieldType>> customFields(Config c) {
+        Map<String, Map<String, CustomFieldType>> byEntity = new LinkedHashMap<>();
+        ConfigObject entities = c.getObject("crm.custom-fields");
+        for (String entity : entities.keySet()) {
+            String entityKey = ConfigUtil.joinPath("crm", "custom-fields", entity);
+            if (!CRM_ENTITIES.contains(entity)) {
+                throw at(c, entityKey, "unknown CRM entity '" + entity + "'; entities are " + String.join(", ", CRM_ENTITIES));
+            }
+            if (c.getValue(entityKey).valueType() != ConfigValueType.OBJECT) {
+                throw at(c, entityKey, "expected { <column> = <type> }, e.g. { employees = long }");
+            }
+            Map<String, CustomFieldType> columns = new LinkedHashMap<>();
+            for (String column : c.getObject(entityKey).keySet()) {
+                String key = ConfigUtil.joinPath("crm", "custom-fields", entity, column);
+                String type = c.getString(key);
+                try {
+                    columns.put(column, CustomFieldType.valueOf(type.trim().toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw at(c, key, "unknown type '" + type + "'; types are " + CustomFieldType.names());
+                }
+            }
+            byEntity.put(entity, Map.copyOf(columns));
+        }
+        return Map.copyOf(byEntity);
+    }
+
+    /** The CRM entities of SPEC 2.2, the only names crm.custom-fields accepts. */
+    public static final List<String> CRM_ENTITIES = List.of(
+            "companies", "end_users", "licenses", "nps_responses", "conversations", "invoices", "custom_metrics");
 
     /** Every key the user set must exist in reference.conf, except below the free-form keys. */
     private static void rejectUnknownKeys(ConfigObject object, String prefix, Config reference) {

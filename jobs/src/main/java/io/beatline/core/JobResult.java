@@ -1,5 +1,22 @@
 package io.beatline.core;
 
-/** What a job reports when it succeeds: its row counts and a one-line summary. */
-public record JobResult(RowCounts counts, String message) {
+import java.util.List;
+
+/**
+ * What a job reports when it succeeds: its row counts, a one-line summary, and optionally the
+ * same for each of its parts (e.g. one per CRM entity), each of which gets its own run-log row.
+ */
+public record JobResult(RowCounts counts, String message, List<Part> parts) {
+
+    /** One part of a job, logged as job {@code <job>:<name>}. */
+    public record Part(String name, RowCounts counts, String message) {
+    }
+
+    public JobResult {
+        parts = List.copyOf(parts);
+    }
+
+    public JobResult(RowCounts counts, String message) {
+        this(counts, message, List.of());
+    }
 }

@@ -2,6 +2,8 @@ package io.beatline.core;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,15 +32,22 @@ public final class JobRunner {
             BeatlineException error = e instanceof BeatlineException b ? b
                     : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
             try {
-                PipelineRuns.record(context.store(), new JobRun(runId, job, date, started, Instant.now(), "failed",
-                        RowCounts.NONE, error.getMessage(), context.config().hash(), context.version()));
+                PipelineRuns.record(context.store(), List.of(new JobRun(runId, job, date, started, Instant.now(), "failed",
+                        RowCounts.NONE, error.getMessage(), context.config().hash(), context.version())));
             } catch (Exception recordFailure) { // keep the original error; say the log failed too
                 error.addSuppressed(recordFailure);
             }
             throw error;
         }
-        PipelineRuns.record(context.store(), new JobRun(runId, job, date, started, Instant.now(), "succeeded",
-                result.counts(), result.message(), context.config().hash(), context.version()));
+        Instant finished = Instant.now();
+        List<JobRun> rows = new ArrayList<>();
+        rows.add(new JobRun(runId, job, date, started, finished, "succeeded", result.counts(), result.message(),
+                context.config().hash(), context.version()));
+        for (JobResult.Part part : result.parts()) {
+            rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
+                    part.message(), context.config().hash(), context.version()));
+        }
+        PipelineRuns.record(context.store(), rows);
         LOG.info("{} {}: {}", job, date, result.message());
         return result;
     }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
@@ -39,12 +40,13 @@ public final class PipelineRuns {
     private PipelineRuns() {
     }
 
-    /** Appends one run's row, in its own commit. */
-    public static void record(TableStore store, JobRun run) {
-        var row = RowFactory.create(run.runId(), run.job(), run.date() == null ? null : Date.valueOf(run.date()),
+    /** Appends the rows of one run (the job's, and one per part), in one commit. */
+    public static void record(TableStore store, List<JobRun> runs) {
+        List<Row> rows = runs.stream().map(run -> RowFactory.create(run.runId(), run.job(),
+                run.date() == null ? null : Date.valueOf(run.date()),
                 Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()), run.status(),
                 run.counts().read(), run.counts().written(), run.counts().duplicate(), run.counts().quarantined(),
-                run.message(), run.configHash(), run.version());
-        store.append(TABLE, store.spark().createDataFrame(List.of(row), TABLE.schema()));
+                run.message(), run.configHash(), run.version())).toList();
+        store.append(TABLE, store.spark().createDataFrame(rows, TABLE.schema()));
     }
 }

@@ -6,7 +6,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The contract of one Delta table: where it lives, its columns, its key, its partitioning and
- * its grain in words. Each table class holds one of these as {@code TABLE}.
+ * its grain in words. Each table class holds one of these as {@code TABLE}. A table with
+ * {@code customColumns} also keeps columns beyond its schema (CRM custom fields), added to the
+ * table as they first appear.
  */
 public record TableSpec(
         String layer,
@@ -14,7 +16,13 @@ public record TableSpec(
         StructType schema,
         List<String> key,
         List<String> partitionColumns,
-        String grain) {
+        String grain,
+        boolean customColumns) {
+
+    public TableSpec(String layer, String name, StructType schema, List<String> key, List<String> partitionColumns,
+                     String grain) {
+        this(layer, name, schema, key, partitionColumns, grain, false);
+    }
 
     public TableSpec {
         key = List.copyOf(key);

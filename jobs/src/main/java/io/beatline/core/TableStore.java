@@ -56,7 +56,8 @@ public final class TableStore {
      */
     public long replace(TableSpec table, Dataset<Row> rows, String condition) {
         Dataset<Row> conformed = conform(table, rows);
-        var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new));
+        var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+                .option("mergeSchema", String.valueOf(table.customColumns()));
         if (exists(table)) {
             writer.mode(SaveMode.Overwrite).option("replaceWhere", condition).save(lake.path(table));
         } else {
@@ -74,7 +75,10 @@ public final class TableStore {
         return lastCommitOutputRows(table);
     }
 
-    /** The table's columns in contract order and types; a missing column is a programming error named here. */
+    /**
+     * The table's columns in contract order and types (then its custom columns, by name); a
+     * missing column is a programming error named here.
+     */
     static Dataset<Row> conform(TableSpec table, Dataset<Row> rows) {
         List<String> present = Arrays.asList(rows.columns());
         List<String> missing = new ArrayList<>();
@@ -88,6 +92,10 @@ public final class TableStore {
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("rows for table " + table.name() + " lack columns " + missing);
+        }
+        if (table.customColumns()) {
+            List<String> standard = Arrays.asList(table.columns());
+            present.stream().filter(name -> !standard.contains(name)).sorted().forEach(name -> columns.add(col("`" + name + "`")));
         }
         return rows.select(columns.toArray(Column[]::new));
     }

@@ -343,13 +343,13 @@ public final class DataGenerator {
                     int score = (int) Math.max(0, Math.min(10, Math.round(7.5 + dayRandom.nextGaussian() * 2.5
                             + (u.profile() == Profile.DECLINING ? -3 : 0))));
                     nps.row("nps-" + u.id() + "-" + past, u.id(), accounts.get(u.account()).id(), Integer.toString(score),
-                            past.atTime(10, 0).atOffset(ZoneOffset.UTC).toString(), score <= 6 ? "too slow, hard to use" : "");
+                            isoAt(past, 10, 0), score <= 6 ? "too slow, hard to use" : "");
                 }
             }
             for (Account a : accounts) {
                 if (dayRandom.nextDouble() < 0.15) {
                     conversations.row("conv-" + a.id() + "-" + past, a.id(), "", types[dayRandom.nextInt(types.length)],
-                            past.atTime(15, 30).atOffset(ZoneOffset.UTC).toString());
+                            isoAt(past, 15, 30));
                 }
                 customMetrics.row("account", a.id(), "open_tickets", past.toString(), Integer.toString(dayRandom.nextInt(6)));
             }
@@ -385,6 +385,10 @@ public final class DataGenerator {
         FileSystem fs = target.getFileSystem(hadoop);
         fs.setWriteChecksum(false); // no .crc side files in a local raw zone
         return fs.create(target, true);
+    }
+
+    private static String isoAt(LocalDate date, int hour, int minute) {
+        return date.atTime(hour, minute).atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     private static String quote(String value) {

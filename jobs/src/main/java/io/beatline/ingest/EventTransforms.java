@@ -5,13 +5,12 @@ import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.beatline.config.EventFieldMapping;
 import io.beatline.config.EventsConfig;
+import io.beatline.core.Columns;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,19 +50,17 @@ public final class EventTransforms {
         Map<String, String> options = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD);
         Dataset<Row> parsed = lines.withColumn("json", from_json(col("value"), schema, options));
 
-        Column tsRaw = trim(field(mapping, "timestamp"));
-        Column ts = when(tsRaw.rlike("^-?[0-9]{1,15}$"), timestamp_millis(tsRaw.cast(DataTypes.LongType)))
-                .otherwise(tsRaw.try_cast(DataTypes.TimestampType));
+        Column ts = Columns.parseTimestamp(field(mapping, "timestamp"));
         Dataset<Row> fields = parsed.select(
                 col("value"),
                 col("source_file"),
                 col("landing_date"),
                 col("json").getField(CORRUPT_RECORD).as("corrupt"),
-                blankToNull(field(mapping, "event_id")).as("event_id"),
-                blankToNull(field(mapping, "event")).as("event"),
-                blankToNull(field(mapping, "user_id")).as("user_id"),
-                blankToNull(field(mapping, "anonymous_id")).as("anonymous_id"),
-                blankToNull(field(mapping, "account_id")).as("account_id"),
+                Columns.blankToNull(field(mapping, "event_id")).as("event_id"),
+                Columns.blankToNull(field(mapping, "event")).as("event"),
+                Columns.blankToNull(field(mapping, "user_id")).as("user_id"),
+                Columns.blankToNull(field(mapping, "anonymous_id")).as("anonymous_id"),
+                Columns.blankToNull(field(mapping, "account_id")).as("account_id"),
                 field(mapping, "properties").as("properties"),
                 ts.as("ts"));
 
@@ -167,9 +164,5 @@ public final class EventTransforms {
             c = c.getField(part);
         }
         return c;
-    }
-
-    private static Column blankToNull(Column c) {
-        return when(trim(c).notEqual(""), c);
     }
 }

@@ -17,8 +17,6 @@ import io.beatline.core.TableStore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +65,7 @@ public final class EventsIngest {
 
     /** Landing dates up to {@code asOf} that were never ingested, oldest first. */
     public List<LocalDate> pendingDates(LocalDate asOf) {
-        Set<LocalDate> done = ingestedFingerprints().keySet();
+        Set<LocalDate> done = IngestedBatches.fingerprints(store, SOURCE).keySet();
         return raw.landedDates(SOURCE).stream()
                 .filter(date -> !date.isAfter(asOf) && !done.contains(date))
                 .toList();
@@ -86,7 +84,7 @@ public final class EventsIngest {
     public JobResult ingest(List<LocalDate> landingDates, boolean skipCorruptFiles, boolean force) {
         LocalDate runDate = landingDates.stream().max(LocalDate::compareTo).orElseThrow();
         return JobRunner.run(context, JOB, runDate, runId -> {
-            Map<LocalDate, String> previous = ingestedFingerprints();
+            Map<LocalDate, String> previous = IngestedBatches.fingerprints(store, SOURCE);
             List<LandedBatch> batches = new ArrayList<>();
             List<LocalDate> unchanged = new ArrayList<>();
             for (LocalDate date : new TreeSet<>(landingDates)) {
@@ -177,7 +175,7 @@ public final class EventsIngest {
                     .collect(Collectors.joining(", ")) + ")";
             long written = store.replace(SilverEvents.TABLE, accepted, theseLandings);
             store.replace(EventsQuarantine.TABLE, quarantined, theseLandings);
-            recordBatches(batches, runId, theseLandings);
+            IngestedBatches.record(store, batches, runId);
 
             long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();
             long duplicates = byOutcome.getOrDefault(EventTransforms.DUPLICATE, 0L);
@@ -227,23 +225,6 @@ public final class EventsIngest {
         return store.read(SilverEvents.TABLE)
                 .filter(col("event_date").isin(dates).and(col("landing_date").isin(landings).unary_$bang()))
                 .select("event_id");
-    }
-
-    private Map<LocalDate, String> ingestedFingerprints() {
-        Map<LocalDate, String> fingerprints = new LinkedHashMap<>();
-        for (Row row : store.read(IngestedBatches.TABLE).filter(col("source").equalTo(SOURCE))
-                .select("landing_date", "fingerprint").collectAsList()) {
-            fingerprints.put(row.getDate(0).toLocalDate(), row.getString(1));
-        }
-        return fingerprints;
-    }
-
-    private void recordBatches(List<LandedBatch> batches, String runId, String theseLandings) {
-        Timestamp now = Timestamp.from(Instant.now());
-        List<Row> rows = batches.stream().map(batch -> RowFactory.create(SOURCE, Date.valueOf(batch.landingDate()),
-                batch.fingerprint(), batch.files().size(), batch.bytes(), runId, now)).toList();
-        store.replace(IngestedBatches.TABLE, spark().createDataFrame(rows, IngestedBatches.TABLE.schema()),
-                "source = '" + SOURCE + "' AND " + theseLandings);
     }
 
     /** Reads each file on its own to find the ones that cannot be read: only after a read failed. */

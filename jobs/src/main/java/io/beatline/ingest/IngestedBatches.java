@@ -1,5 +1,6 @@
 package io.beatline.ingest;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -7,7 +8,17 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import io.beatline.core.TableSpec;
+import io.beatline.core.TableStore;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -31,5 +42,26 @@ public final class IngestedBatches {
             "one row per source and landing date ingested");
 
     private IngestedBatches() {
+    }
+
+    /** The fingerprint of each landing date of {@code source} that was ingested. */
+    public static Map<LocalDate, String> fingerprints(TableStore store, String source) {
+        Map<LocalDate, String> fingerprints = new LinkedHashMap<>();
+        for (Row row : store.read(TABLE).filter(col("source").equalTo(source))
+                .select("landing_date", "fingerprint").collectAsList()) {
+            fingerprints.put(row.getDate(0).toLocalDate(), row.getString(1));
+        }
+        return fingerprints;
+    }
+
+    /** Records that {@code batches} (of any sources) were ingested by {@code runId}, in one commit. */
+    public static void record(TableStore store, List<LandedBatch> batches, String runId) {
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = batches.stream().map(batch -> RowFactory.create(batch.source(), Date.valueOf(batch.landingDate()),
+                batch.fingerprint(), batch.files().size(), batch.bytes(), runId, now)).toList();
+        String condition = batches.stream()
+                .map(batch -> "(source = '" + batch.source() + "' AND landing_date = DATE'" + batch.landingDate() + "')")
+                .collect(Collectors.joining(" OR "));
+        store.replace(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), condition);
     }
 }

@@ -20,11 +20,14 @@ public final class Contracts {
     public static void assertContract(TableSpec table, Dataset<Row> rows) {
         List<String> expected = Arrays.stream(table.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString()).toList();
         List<String> actual = Arrays.stream(rows.schema().fields()).map(f -> f.name() + " " + f.dataType().simpleString()).toList();
-        assertEquals(expected, actual, table.name() + ": columns and types");
+        assertEquals(expected, table.customColumns() ? actual.subList(0, Math.min(actual.size(), expected.size())) : actual,
+                table.name() + ": columns and types");
 
-        Column[] key = table.key().stream().map(name -> col(name)).toArray(Column[]::new);
-        long duplicatedKeys = rows.groupBy(key).count().filter(col("count").gt(1)).count();
-        assertEquals(0, duplicatedKeys, table.name() + ": key " + table.key() + " is not unique");
+        if (!table.key().isEmpty()) {
+            Column[] key = table.key().stream().map(name -> col(name)).toArray(Column[]::new);
+            long duplicatedKeys = rows.groupBy(key).count().filter(col("count").gt(1)).count();
+            assertEquals(0, duplicatedKeys, table.name() + ": key " + table.key() + " is not unique");
+        }
 
         for (StructField field : table.schema().fields()) {
             if (!field.nullable()) {

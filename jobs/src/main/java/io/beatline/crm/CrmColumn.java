@@ -1,0 +1,48 @@
+package io.beatline.crm;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/** One standard column of a CRM entity (SPEC 2.2): its name, what it must parse as, and whether it is required. */
+public record CrmColumn(String name, Kind kind, boolean required) {
+
+    /** How a column's text is read, and its type in silver. */
+    public enum Kind {
+        STRING(DataTypes.StringType),
+        LONG(DataTypes.LongType),
+        DOUBLE(DataTypes.DoubleType),
+        BOOLEAN(DataTypes.BooleanType),
+        DATE(DataTypes.DateType),
+        TIMESTAMP(DataTypes.TimestampType),
+        /** {@code ;}-separated list, e.g. tags */
+        TAGS(DataTypes.createArrayType(DataTypes.StringType)),
+        /** {@code monthly} or {@code annual}; {@code annual} when empty */
+        PERIOD(DataTypes.StringType),
+        /** an NPS score, 0 to 10 */
+        SCORE(DataTypes.LongType),
+        /** {@code account} or {@code user} */
+        ENTITY_TYPE(DataTypes.StringType),
+        /** {@code open}, {@code paid} or {@code void} */
+        INVOICE_STATUS(DataTypes.StringType),
+        /** lower-cased text */
+        LOWER(DataTypes.StringType);
+
+        public final DataType type;
+
+        Kind(DataType type) {
+            this.type = type;
+        }
+    }
+
+    static CrmColumn required(String name, Kind kind) {
+        return new CrmColumn(name, kind, true);
+    }
+
+    static CrmColumn optional(String name, Kind kind) {
+        return new CrmColumn(name, kind, false);
+    }
+
+    static CrmColumn optional(String name) {
+        return new CrmColumn(name, Kind.STRING, false);
+    }
+}

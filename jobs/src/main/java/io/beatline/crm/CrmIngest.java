@@ -1,0 +1,184 @@
+package io.beatline.crm;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.beatline.config.CustomFieldType;
+import io.beatline.core.BeatlineException;
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.JobRunner;
+import io.beatline.core.RowCounts;
+import io.beatline.core.TableStore;
+import io.beatline.ingest.IngestedBatches;
+import io.beatline.ingest.LandedBatch;
+import io.beatline.ingest.RawFile;
+import io.beatline.ingest.RawZone;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Job {@code ingest-crm}: CRM snapshots (SPEC 2.2) into {@code silver/<entity>}, one partition
+ * per snapshot date, with bad records in {@code silver/crm_quarantine}. One run covers every
+ * entity and every snapshot date given; the run log gets a row for the run and one per entity
+ * ({@code ingest-crm:<entity>}). A snapshot whose files are unchanged is not read again.
+ */
+public final class CrmIngest {
+
+    public static final String JOB = "ingest-crm";
+
+    private static final StructType RECORDS = new StructType()
+            .add("snapshot_date", DataTypes.DateType)
+            .add("source_file", DataTypes.StringType)
+            .add("record_number", DataTypes.LongType)
+            .add("raw", DataTypes.StringType)
+            .add("values", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+            .add("problem", DataTypes.StringType);
+
+    private final JobContext context;
+    private final TableStore store;
+    private final RawZone raw;
+
+    public CrmIngest(JobContext context) {
+        this.context = context;
+        this.store = context.store();
+        this.raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+    }
+
+    /** The snapshots that landed on {@code date}, for every entity that has one. */
+    public JobResult ingestDate(LocalDate date, boolean skipCorruptFiles, boolean force) {
+        Map<CrmEntity, List<LocalDate>> dates = new EnumMap<>(CrmEntity.class);
+        for (CrmEntity entity : CrmEntity.values()) {
+            if (raw.batch(entity.source(), date).isPresent()) {
+                dates.put(entity, List.of(date));
+            }
+        }
+        if (dates.isEmpty()) {
+            throw BeatlineException.inputMissing("No CRM snapshot has landed for " + date + ": no folder "
+                    + raw.root() + "/crm/<entity>/dt=" + date + ".");
+        }
+        return ingest(dates, date, skipCorruptFiles, force);
+    }
+
+    /** Every snapshot up to {@code asOf} never ingested, and asOf's own if its files changed. */
+    public JobResult catchUp(LocalDate asOf, boolean skipCorruptFiles) {
+        Map<CrmEntity, List<LocalDate>> dates = new EnumMap<>(CrmEntity.class);
+        for (CrmEntity entity : CrmEntity.values()) {
+            Set<LocalDate> done = IngestedBatches.fingerprints(store, entity.source()).keySet();
+            TreeSet<LocalDate> pending = raw.landedDates(entity.source()).stream()
+                    .filter(date -> !date.isAfter(asOf) && (!done.contains(date) || date.equals(asOf)))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            if (!pending.isEmpty()) {
+                dates.put(entity, List.copyOf(pending));
+            }
+        }
+        return ingest(dates, asOf, skipCorruptFiles, false);
+    }
+
+    private JobResult ingest(Map<CrmEntity, List<LocalDate>> dates, LocalDate runDate, boolean skipCorruptFiles,
+                             boolean force) {
+        return JobRunner.run(context, JOB, runDate, runId -> {
+            List<LandedBatch> batches = new ArrayList<>();
+            Map<CrmEntity, List<LandedBatch>> byEntity = new EnumMap<>(CrmEntity.class);
+            for (Map.Entry<CrmEntity, List<LocalDate>> entry : dates.entrySet()) {
+                Map<LocalDate, String> previous = IngestedBatches.fingerprints(store, entry.getKey().source());
+                for (LocalDate date : entry.getValue()) {
+                    LandedBatch batch = raw.batch(entry.getKey().source(), date).orElseThrow();
+                    if (force || !batch.fingerprint().equals(previous.get(date))) {
+                        byEntity.computeIfAbsent(entry.getKey(), e -> new ArrayList<>()).add(batch);
+                        batches.add(batch);
+                    }
+                }
+            }
+            if (batches.isEmpty()) {
+                return new JobResult(RowCounts.NONE, "no new CRM snapshot; nothing to do");
+            }
+            List<JobResult.Part> parts = new ArrayList<>();
+            List<Dataset<Row>> quarantined = new ArrayList<>();
+            RowCounts total = RowCounts.NONE;
+            for (Map.Entry<CrmEntity, List<LandedBatch>> entry : byEntity.entrySet()) {
+                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, skipCorruptFiles, quarantined);
+                parts.add(part);
+                total = total.plus(part.counts());
+            }
+            String theseSnapshots = byEntity.entrySet().stream()
+                    .map(e -> "(entity = '" + e.getKey().entityName + "' AND snapshot_date IN ("
+                            + e.getValue().stream().map(b -> "DATE'" + b.landingDate() + "'").collect(Collectors.joining(", "))
+                            + "))")
+                    .collect(Collectors.joining(" OR "));
+            Dataset<Row> allQuarantined = quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
+            store.replace(CrmQuarantine.TABLE, allQuarantined, theseSnapshots);
+            IngestedBatches.record(store, batches, runId);
+            String summary = parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; "));
+            return new JobResult(total, summary, parts);
+        });
+    }
+
+    private JobResult.Part ingestEntity(CrmEntity entity, List<LandedBatch> batches, String runId,
+                                        boolean skipCorruptFiles, List<Dataset<Row>> quarantined) {
+        List<Row> rows = new ArrayList<>();
+        TreeSet<String> customColumns = new TreeSet<>();
+        for (LandedBatch batch : batches) {
+            for (RawFile file : batch.files()) {
+                List<CrmRecord> records;
+                try {
+                    records = CrmFiles.read(file, batch.landingDate(), context.spark().sparkContext().hadoopConfiguration());
+                } catch (Exception e) {
+                    if (!skipCorruptFiles) {
+                        throw BeatlineException.jobFailure("Cannot read file " + file.path() + " (" + JobRunner.rootMessage(e)
+                                + "); nothing was written. Replace the file and rerun, or rerun with --skip-corrupt-files"
+                                + " to record it in silver/crm_quarantine.", e);
+                    }
+                    records = List.of(new CrmRecord(batch.landingDate(), file.path(), 0, "corrupt file: "
+                            + JobRunner.rootMessage(e), Map.of(), "corrupt_file"));
+                }
+                for (CrmRecord record : records) {
+                    record.values().keySet().stream().filter(column -> !entity.isStandard(column)).forEach(customColumns::add);
+                    rows.add(RowFactory.create(Date.valueOf(record.snapshotDate()), record.sourceFile(), record.recordNumber(),
+                            record.raw(), scala.jdk.javaapi.CollectionConverters.asScala(record.values()), record.problem()));
+                }
+            }
+        }
+        Map<String, CustomFieldType> customTypes = new LinkedHashMap<>();
+        customColumns.forEach(column -> customTypes.put(column, context.config().customFieldType(entity.entityName, column)));
+
+        Dataset<Row> classified = context.spark().createDataFrame(rows, RECORDS)
+                .transform(records -> CrmTransforms.type(records, entity, customTypes))
+                .transform(typed -> CrmTransforms.markDuplicateKeys(typed, entity))
+                .withColumn("run_id", lit(runId))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Map<String, Long> reasons = new TreeMap<>();
+        for (Row row : classified.filter(col("reason").isNotNull()).groupBy("reason").count().collectAsList()) {
+            reasons.put(row.getString(0), row.getLong(1));
+        }
+        String theseSnapshots = "snapshot_date IN (" + batches.stream().map(b -> "DATE'" + b.landingDate() + "'")
+                .collect(Collectors.joining(", ")) + ")";
+        long written = store.replace(entity.table,
+                classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"), theseSnapshots);
+        quarantined.add(classified.filter(col("reason").isNotNull())
+                .select(col("snapshot_date"), lit(entity.entityName).as("entity"), col("source_file"), col("raw"),
+                        col("reason"), col("run_id")));
+        long rejected = reasons.values().stream().mapToLong(Long::longValue).sum();
+        long duplicates = reasons.getOrDefault("duplicate_key", 0L);
+        String reasonText = reasons.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        String message = batches.size() + " snapshot" + (batches.size() == 1 ? "" : "s") + ", " + rows.size()
+                + " records: " + written + " kept, " + rejected + " quarantined" + (reasonText.isEmpty() ? "" : " (" + reasonText + ")");
+        // duplicate_key rows are quarantined (SPEC 2.2) and counted there; rows_duplicate stays 0 for CRM
+        return new JobResult.Part(entity.entityName, new RowCounts(rows.size(), written, 0, rejected), message);
+    }
+}
