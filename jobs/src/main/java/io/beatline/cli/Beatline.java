@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 IngestEventsCommand.class,
                 IngestCrmCommand.class,
+                ActivityCommand.class,
+                EngagementCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

@@ -5,6 +5,9 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
+import io.beatline.activity.ActivityUpdate;
+import io.beatline.crm.CrmIngest;
+import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,9 +32,16 @@ public final class DailyPipeline {
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
         JobRunner.run(context, JOB, asOf, runId -> {
-            // step 1: ingest every landed events folder up to asOf not yet ingested (and asOf's, if it changed)
+            // 1. events: every landed folder up to asOf not yet ingested (and asOf's, if it changed)
             RowCounts ingested = ingestEvents(asOf, skipCorruptFiles, report);
-            return new JobResult(ingested, String.join("; ", report));
+            // 2. CRM: every snapshot up to asOf not yet ingested
+            JobResult crm = new CrmIngest(context).catchUp(asOf, skipCorruptFiles);
+            report.add("ingest-crm: " + crm.message());
+            // 3. daily and monthly activity for the event dates the new events touch
+            report.add("activity: " + new ActivityUpdate(context).run(asOf).message());
+            // 4. user engagement as of asOf
+            report.add("engagement: " + new EngagementJob(context).run(asOf).message());
+            return new JobResult(ingested.plus(crm.counts()), String.join("; ", report));
         });
         return report;
     }

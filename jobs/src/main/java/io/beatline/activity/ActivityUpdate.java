@@ -1,0 +1,76 @@
+package io.beatline.activity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.trunc;
+
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.JobRunner;
+import io.beatline.core.RowCounts;
+import io.beatline.core.TableStore;
+import io.beatline.ingest.EventsIngest;
+import io.beatline.ingest.IngestedBatches;
+import io.beatline.ingest.SilverEvents;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+
+/**
+ * Job {@code activity}: brings {@code user_daily_activity} and {@code user_monthly_activity} up to
+ * date with what was ingested since it last ran. Only the event dates the newly ingested
+ * batches touch (late events included) are recomputed, from silver/events; then the months
+ * those dates fall in are rolled up again from daily activity.
+ */
+public final class ActivityUpdate {
+
+    public static final String JOB = "activity";
+
+    private final JobContext context;
+    private final TableStore store;
+
+    public ActivityUpdate(JobContext context) {
+        this.context = context;
+        this.store = context.store();
+    }
+
+    public JobResult run(LocalDate asOf) {
+        return JobRunner.run(context, JOB, asOf, runId -> {
+            List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngest.SOURCE, store.read(IngestedBatches.TABLE));
+            if (batches.isEmpty()) {
+                return new JobResult(RowCounts.NONE, "no newly ingested events; nothing to do");
+            }
+            Object[] landings = batches.stream().map(b -> b.getDate(1)).toArray();
+            List<Date> eventDates = store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
+                    .select("event_date").distinct().collectAsList().stream().map(r -> r.getDate(0)).sorted().toList();
+            if (eventDates.isEmpty()) {
+                ProcessedBatches.record(store, JOB, batches);
+                return new JobResult(RowCounts.NONE, batches.size() + " ingested batches without events; nothing to do");
+            }
+
+            long written = store.replace(UserDailyActivity.TABLE,
+                    store.read(SilverEvents.TABLE).filter(col("event_date").isin(eventDates.toArray()))
+                            .transform(UserDailyActivity::fromEvents),
+                    "activity_date IN (" + sqlDates(eventDates) + ")");
+
+            TreeSet<LocalDate> months = eventDates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            List<Date> monthDates = months.stream().map(Date::valueOf).toList();
+            store.replace(UserMonthlyActivity.TABLE,
+                    store.read(UserDailyActivity.TABLE)
+                            .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
+                            .transform(UserMonthlyActivity::fromDaily),
+                    "month IN (" + sqlDates(monthDates) + ")");
+            ProcessedBatches.record(store, JOB, batches);
+            return new JobResult(RowCounts.written(written), written + " activity rows for " + eventDates.size()
+                    + " event dates (" + eventDates.get(0) + ".." + eventDates.get(eventDates.size() - 1) + "), "
+                    + months.size() + " months rolled up");
+        });
+    }
+
+    private static String sqlDates(List<Date> dates) {
+        return dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
+    }
+}

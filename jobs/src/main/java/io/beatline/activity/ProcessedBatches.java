@@ -1,0 +1,63 @@
+package io.beatline.activity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import io.beatline.core.TableSpec;
+import io.beatline.core.TableStore;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code meta/processed_batches}: which ingested batch (landing date, ingest run) a downstream
+ * stage has already folded in. A stage finds its work as the batches of
+ * {@code meta/ingested_batches} whose run it has not processed yet, so a crash between
+ * ingestion and the stage loses nothing.
+ */
+public final class ProcessedBatches {
+
+    public static final TableSpec TABLE = new TableSpec("meta", "processed_batches",
+            new StructType()
+                    .add("consumer", StringType, false)
+                    .add("source", StringType, false)
+                    .add("landing_date", DateType, false)
+                    .add("ingest_run_id", StringType, false)
+                    .add("processed_at", TimestampType, false),
+            List.of("consumer", "source", "landing_date"),
+            List.of(),
+            "one row per consumer stage and ingested batch it has processed");
+
+    private ProcessedBatches() {
+    }
+
+    /** Ingested batches ({@code source, landing_date, run_id}) of {@code source} that {@code consumer} has not processed. */
+    public static List<Row> pending(TableStore store, String consumer, String source, Dataset<Row> ingested) {
+        Dataset<Row> processed = store.read(TABLE).filter(col("consumer").equalTo(consumer));
+        Dataset<Row> batches = ingested.filter(col("source").equalTo(source)).select("source", "landing_date", "run_id");
+        return batches
+                .join(processed, batches.col("source").equalTo(processed.col("source"))
+                        .and(batches.col("landing_date").equalTo(processed.col("landing_date")))
+                        .and(batches.col("run_id").equalTo(processed.col("ingest_run_id"))), "left_anti")
+                .orderBy("landing_date")
+                .collectAsList();
+    }
+
+    /** Marks {@code batches} ({@code source, landing_date, run_id} rows) processed by {@code consumer}, in one commit. */
+    public static void record(TableStore store, String consumer, List<Row> batches) {
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = batches.stream().map(b -> RowFactory.create(consumer, b.getString(0), b.getDate(1), b.getString(2), now))
+                .toList();
+        String condition = "consumer = '" + consumer + "' AND (" + batches.stream()
+                .map(b -> "(source = '" + b.getString(0) + "' AND landing_date = DATE'" + b.getDate(1) + "')")
+                .collect(Collectors.joining(" OR ")) + ")";
+        store.replace(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), condition);
+    }
+}

@@ -1,0 +1,31 @@
+package io.beatline.cli;
+
+import io.beatline.activity.ActivityUpdate;
+import io.beatline.config.BeatlineConfig;
+import io.beatline.core.JobContext;
+import io.beatline.core.SparkSessions;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code beatline activity}: user_daily_activity and user_monthly_activity brought up to date. */
+@Command(name = "activity", mixinStandardHelpOptions = true,
+        description = "Recompute user_daily_activity (and its monthly rollup) for the event dates touched by newly ingested events.")
+final class ActivityCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "Date recorded in the run log (default: today).")
+    LocalDate asOf = LocalDate.now();
+
+    @Override
+    public Integer call() {
+        BeatlineConfig config = configOptions.load();
+        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        System.out.println("activity: " + new ActivityUpdate(context).run(asOf).message());
+        return 0;
+    }
+}

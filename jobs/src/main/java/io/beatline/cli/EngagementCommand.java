@@ -1,0 +1,31 @@
+package io.beatline.cli;
+
+import io.beatline.config.BeatlineConfig;
+import io.beatline.core.JobContext;
+import io.beatline.core.SparkSessions;
+import io.beatline.engagement.EngagementJob;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code beatline engagement --as-of D}: the user_engagement partition for D. */
+@Command(name = "engagement", mixinStandardHelpOptions = true,
+        description = "Write user_engagement for one as-of date from user_daily_activity and the CRM as of that date.")
+final class EngagementCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The as-of date.")
+    LocalDate asOf;
+
+    @Override
+    public Integer call() {
+        BeatlineConfig config = configOptions.load();
+        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        System.out.println("engagement " + asOf + ": " + new EngagementJob(context).run(asOf).message());
+        return 0;
+    }
+}
