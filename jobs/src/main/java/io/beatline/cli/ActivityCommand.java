@@ -25,7 +25,9 @@ final class ActivityCommand implements Callable<Integer> {
     public Integer call() {
         BeatlineConfig config = configOptions.load();
         JobContext context = JobContext.create(SparkSessions.create(config), config);
-        System.out.println("activity: " + new ActivityUpdate(context).run(asOf).message());
+        long started = System.nanoTime();
+        String message = new ActivityUpdate(context).run(asOf).message();
+        System.out.println("activity: " + message + " (" + Beatline.seconds(started) + ")");
         return 0;
     }
 }

@@ -71,6 +71,11 @@ public final class Beatline implements Runnable {
         return BeatlineException.Kind.JOB_FAILURE.exitCode;
     }
 
+    /** Seconds since {@code startedNanos}, for the commands' one-line reports. */
+    static String seconds(long startedNanos) {
+        return String.format("%.1f s", (System.nanoTime() - startedNanos) / 1e9);
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -25,7 +25,9 @@ final class EngagementCommand implements Callable<Integer> {
     public Integer call() {
         BeatlineConfig config = configOptions.load();
         JobContext context = JobContext.create(SparkSessions.create(config), config);
-        System.out.println("engagement " + asOf + ": " + new EngagementJob(context).run(asOf).message());
+        long started = System.nanoTime();
+        String message = new EngagementJob(context).run(asOf).message();
+        System.out.println("engagement " + asOf + ": " + message + " (" + Beatline.seconds(started) + ")");
         return 0;
     }
 }

@@ -33,8 +33,9 @@ final class IngestCrmCommand implements Callable<Integer> {
     public Integer call() {
         BeatlineConfig config = configOptions.load();
         JobContext context = JobContext.create(SparkSessions.create(config), config);
+        long started = System.nanoTime();
         JobResult result = new CrmIngest(context).ingestDate(date, skipCorruptFiles, force);
-        System.out.println("ingest-crm " + date + ": " + result.message());
+        System.out.println("ingest-crm " + date + ": " + result.message() + " (" + Beatline.seconds(started) + ")");
         return 0;
     }
 }

@@ -34,8 +34,9 @@ final class IngestEventsCommand implements Callable<Integer> {
     public Integer call() {
         BeatlineConfig config = configOptions.load();
         JobContext context = JobContext.create(SparkSessions.create(config), config);
+        long started = System.nanoTime();
         JobResult result = new EventsIngest(context).ingest(List.of(date), skipCorruptFiles, force);
-        System.out.println("ingest-events " + date + ": " + result.message());
+        System.out.println("ingest-events " + date + ": " + result.message() + " (" + Beatline.seconds(started) + ")");
         return 0;
     }
 }

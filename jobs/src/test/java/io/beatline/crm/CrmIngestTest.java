@@ -1,0 +1,162 @@
+package io.beatline.crm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.PipelineRuns;
+import io.beatline.testing.Contracts;
+import io.beatline.testing.TestLake;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrmIngestTest {
+
+    static final LocalDate DAY1 = LocalDate.parse("2026-03-01");
+    static final LocalDate DAY2 = LocalDate.parse("2026-03-08");
+
+    @TempDir
+    Path dir;
+    TestLake lake;
+    JobContext context;
+
+    @BeforeEach
+    void setUp() {
+        lake = new TestLake(dir);
+        context = lake.context("crm.custom-fields.companies.employees=long",
+                "crm.custom-fields.companies.renewal_date=date",
+                "crm.custom-fields.companies.vip=boolean");
+    }
+
+    private Map<String, Long> quarantine() {
+        Map<String, Long> reasons = new TreeMap<>();
+        for (Row row : lake.table(CrmQuarantine.TABLE).groupBy("entity", "reason").count().collectAsList()) {
+            reasons.put(row.getString(0) + ":" + row.getString(1), row.getLong(2));
+        }
+        return reasons;
+    }
+
+    private Map<String, Row> companies(LocalDate snapshot) {
+        return lake.table(CrmEntity.COMPANIES.table).filter("snapshot_date = DATE'" + snapshot + "'").collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("company_id"), r -> r, (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void typesColumnsKeepsCustomFieldsAndQuarantinesBadRows() {
+        lake.land("crm/companies", DAY1, "companies.csv", String.join("\n",
+                "Company ID,Name,owner,industry,country,city,tags,created_at,Employees,renewal_date,vip,Segment Notes",
+                "acc1,\"Acme, Inc.\",Ana,Software,DE,Berlin,strategic; beta ;,2024-01-15,250,2026-12-31,yes,\"said \"\"hi\"\"\"",
+                "acc2,Blue,Ben,Retail,FR,Paris,,2024-02-01T10:00:00Z,,,,\"two",
+                "lines\"",
+                ",No Id,,,,,,,,,,",
+                "acc3,Bad Count,,,,,,,many,,,",
+                "acc4,Bad Date,,,,,,,,31/12/2026,,",
+                "acc5,Short Row",
+                "acc2,Blue Again,Ben,Retail,FR,Paris,,2024-02-01,10,,no,",
+                ""));
+        lake.land("crm/licenses", DAY1, "licenses.jsonl", String.join("\n",
+                "{\"license_id\":\"L1\",\"company_id\":\"acc1\",\"product\":\"Analytics\",\"amount\":1200,\"seats\":10.0,\"start_date\":\"2026-01-01\"}",
+                "{\"license_id\":\"L2\",\"company_id\":\"acc1\",\"amount\":\"lots\",\"start_date\":\"2026-01-01\"}",
+                "{\"license_id\":\"L3\",\"company_id\":\"acc2\",\"amount\":99.5,\"period\":\"Monthly\",\"start_date\":\"2026-01-01\"}",
+                "{\"license_id\":\"L4\",\"company_id\":\"acc2\",\"amount\":10,\"period\":\"weekly\",\"start_date\":\"2026-01-01\"}",
+                "[\"not an object\"]"));
+        lake.land("crm/nps_responses", DAY1, "nps.csv",
+                "response_id,user_id,company_id,score,responded_at\nn1,u1,acc1,11,2026-02-01T10:00:00Z\nn2,u1,acc1,7,2026-02-02T10:00Z\n");
+        lake.land("crm/invoices", DAY1, "notes.txt", "not a CRM file");
+
+        JobResult result = new CrmIngest(context).ingestDate(DAY1, false, false);
+
+        Map<String, Row> companies = companies(DAY1);
+        assertEquals(List.of("acc1", "acc2"), List.copyOf(companies.keySet()));
+        Row acme = companies.get("acc1");
+        assertEquals("Acme, Inc.", acme.getAs("name"));
+        assertEquals(List.of("strategic", "beta"), acme.getList(acme.fieldIndex("tags")));
+        assertEquals(Date.valueOf("2024-01-15"), acme.getAs("created_at"));
+        assertEquals(250L, (long) acme.getAs("employees"), "custom field typed by crm.custom-fields");
+        assertEquals(Date.valueOf("2026-12-31"), acme.getAs("renewal_date"));
+        assertEquals(true, acme.getAs("vip"));
+        assertEquals("said \"hi\"", acme.getAs("segment_notes"), "untyped custom field: string, header snake_cased");
+        Row blue = companies.get("acc2");
+        assertEquals("Blue Again", blue.getAs("name"), "a duplicated key keeps the last row");
+        assertEquals(Date.valueOf("2024-02-01"), blue.getAs("created_at"));
+        assertEquals(false, blue.getAs("vip"));
+
+        Map<String, Row> licenses = lake.table(CrmEntity.LICENSES.table).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("license_id"), r -> r));
+        assertEquals(1200.0, (double) licenses.get("L1").getAs("amount"));
+        assertEquals(10L, (long) licenses.get("L1").getAs("seats"));
+        assertEquals("annual", licenses.get("L1").getAs("period"), "annual when empty");
+        assertEquals("monthly", licenses.get("L3").getAs("period"));
+        Row response = lake.table(CrmEntity.NPS_RESPONSES.table).first();
+        assertEquals("n2", response.getAs("response_id"));
+        assertEquals(Timestamp.from(Instant.parse("2026-02-02T10:00:00Z")), response.getAs("responded_at"), "seconds may be left out");
+
+        assertEquals(Map.of(
+                "companies:missing_company_id", 1L,
+                "companies:bad_number_employees", 1L,
+                "companies:bad_date_renewal_date", 1L,
+                "companies:malformed_row", 1L,
+                "companies:duplicate_key", 1L,
+                "licenses:bad_number_amount", 1L,
+                "licenses:bad_value_period", 1L,
+                "licenses:malformed_row", 1L,
+                "nps_responses:bad_value_score", 1L,
+                "invoices:unsupported_file", 1L), quarantine());
+        Row duplicate = lake.table(CrmQuarantine.TABLE).filter("reason = 'duplicate_key'").first();
+        assertEquals("acc2,Blue,Ben,Retail,FR,Paris,,2024-02-01T10:00:00Z,,,,\"two\nlines\"", duplicate.getAs("raw"),
+                "the original record, line break included");
+
+        Map<String, Row> runs = lake.table(PipelineRuns.TABLE).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("job"), r -> r));
+        assertTrue(runs.keySet().containsAll(List.of("ingest-crm", "ingest-crm:companies", "ingest-crm:licenses",
+                "ingest-crm:nps_responses", "ingest-crm:invoices")), runs.keySet().toString());
+        Row companiesRun = runs.get("ingest-crm:companies");
+        assertEquals(7L, (long) companiesRun.getAs("rows_read"));
+        assertEquals(2L, (long) companiesRun.getAs("rows_written"));
+        assertEquals(5L, (long) companiesRun.getAs("rows_quarantined"));
+        assertEquals(result.counts().read(), result.counts().written() + result.counts().quarantined());
+        Contracts.assertContract(CrmEntity.COMPANIES.table, lake.table(CrmEntity.COMPANIES.table));
+        Contracts.assertContract(CrmQuarantine.TABLE, lake.table(CrmQuarantine.TABLE));
+    }
+
+    @Test
+    void aNewCustomColumnIsAddedWithoutBreakingOlderSnapshotsAndAsOfPicksTheLatest() {
+        lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");
+        lake.land("crm/companies", DAY2, "c.csv", "company_id,name,tier\nacc1,Acme Corp,gold\nacc2,Blue,silver\n");
+        CrmIngest ingest = new CrmIngest(context);
+        ingest.ingestDate(DAY1, false, false);
+        ingest.ingestDate(DAY2, false, false);
+
+        assertNull(companies(DAY1).get("acc1").getAs("tier"), "older snapshot: the new column is empty");
+        assertEquals("gold", companies(DAY2).get("acc1").getAs("tier"));
+
+        assertEquals(List.of(), CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, LocalDate.parse("2026-02-28")).collectAsList());
+        assertEquals("Acme", CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, LocalDate.parse("2026-03-07")).first().getAs("name"));
+        assertEquals(2, CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, DAY2).count());
+        assertEquals(2, CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, LocalDate.parse("2027-01-01")).count());
+    }
+
+    @Test
+    void anUnchangedSnapshotIsNotIngestedTwice() {
+        lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");
+        CrmIngest ingest = new CrmIngest(context);
+        ingest.ingestDate(DAY1, false, false);
+        long version = lake.version(CrmEntity.COMPANIES.table);
+        JobResult again = ingest.ingestDate(DAY1, false, false);
+        assertTrue(again.message().contains("nothing to do"), again.message());
+        assertEquals(version, lake.version(CrmEntity.COMPANIES.table));
+    }
+}
