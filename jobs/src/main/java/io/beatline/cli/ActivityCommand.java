@@ -1,9 +1,6 @@
 package io.beatline.cli;
 
 import io.beatline.activity.ActivityUpdate;
-import io.beatline.config.BeatlineConfig;
-import io.beatline.core.JobContext;
-import io.beatline.core.SparkSessions;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,10 +20,9 @@ final class ActivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BeatlineConfig config = configOptions.load();
-        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        ActivityUpdate job = new ActivityUpdate(configOptions.context());
         long started = System.nanoTime();
-        String message = new ActivityUpdate(context).run(asOf).message();
+        String message = job.run(asOf).message();
         System.out.println("activity: " + message + " (" + Beatline.seconds(started) + ")");
         return 0;
     }

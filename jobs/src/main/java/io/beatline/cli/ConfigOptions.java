@@ -2,6 +2,8 @@ package io.beatline.cli;
 
 import io.beatline.config.BeatlineConfig;
 import io.beatline.config.ConfigLoader;
+import io.beatline.core.JobContext;
+import io.beatline.core.SparkSessions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,12 @@ public final class ConfigOptions {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
+
+    /** The config, validated, and then the SparkSession and job context built on it. */
+    public JobContext context() {
+        BeatlineConfig config = load();
+        return JobContext.create(SparkSessions.create(config), config);
+    }
 
     public BeatlineConfig load() {
         Beatline.verbose = verbose;

@@ -1,8 +1,5 @@
 package io.beatline.cli;
 
-import io.beatline.config.BeatlineConfig;
-import io.beatline.core.JobContext;
-import io.beatline.core.SparkSessions;
 import io.beatline.engagement.EngagementJob;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -23,10 +20,9 @@ final class EngagementCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BeatlineConfig config = configOptions.load();
-        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        EngagementJob job = new EngagementJob(configOptions.context());
         long started = System.nanoTime();
-        String message = new EngagementJob(context).run(asOf).message();
+        String message = job.run(asOf).message();
         System.out.println("engagement " + asOf + ": " + message + " (" + Beatline.seconds(started) + ")");
         return 0;
     }

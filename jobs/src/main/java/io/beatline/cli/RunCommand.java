@@ -1,8 +1,6 @@
 package io.beatline.cli;
 
-import io.beatline.config.BeatlineConfig;
 import io.beatline.core.JobContext;
-import io.beatline.core.SparkSessions;
 import io.beatline.pipeline.DailyPipeline;
 import java.time.LocalDate;
 import java.util.List;
@@ -45,14 +43,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BeatlineConfig config = configOptions.load();
-        JobContext context = JobContext.create(SparkSessions.create(config), config);
+        JobContext context = configOptions.context();
         DailyPipeline pipeline = new DailyPipeline(context);
         List<String> report = dates.asOf != null
                 ? pipeline.run(dates.asOf, skipCorruptFiles)
                 : pipeline.backfill(dates.range.from, dates.range.to, skipCorruptFiles);
         report.forEach(System.out::println);
-        System.out.println("Lake: " + config.lake());
+        System.out.println("Lake: " + context.config().lake());
         return 0;
     }
 }
