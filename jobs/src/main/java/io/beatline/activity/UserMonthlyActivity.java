@@ -42,7 +42,8 @@ public final class UserMonthlyActivity {
                     .add("last_date", DateType, false)
                     .add("events", createArrayType(StringType), false)
                     .add("last_account_id", StringType, true)
-                    .add("last_account_at", TimestampType, true),
+                    .add("last_account_at", TimestampType, true)
+                    .add("accounts", createArrayType(StringType), false),
             List.of("user_id", "month"),
             List.of("month"),
             "one row per user and month (month = its first day)");
@@ -62,6 +63,7 @@ public final class UserMonthlyActivity {
                         max("activity_date").as("last_date"),
                         array_sort(collect_set("event")).as("events"),
                         max_by(col("account_id"), when(col("account_id").isNotNull(), col("last_event_at"))).as("last_account_id"),
-                        max(when(col("account_id").isNotNull(), col("last_event_at"))).as("last_account_at"));
+                        max(when(col("account_id").isNotNull(), col("last_event_at"))).as("last_account_at"),
+                        array_sort(collect_set("account_id")).as("accounts"));
     }
 }

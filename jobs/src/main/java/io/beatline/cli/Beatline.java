@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 IngestCrmCommand.class,
                 ActivityCommand.class,
                 EngagementCommand.class,
+                AccountKpisCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

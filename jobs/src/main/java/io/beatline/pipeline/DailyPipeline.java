@@ -5,6 +5,7 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
+import io.beatline.accounts.AccountKpisJob;
 import io.beatline.activity.ActivityUpdate;
 import io.beatline.crm.CrmIngest;
 import io.beatline.engagement.EngagementJob;
@@ -41,6 +42,8 @@ public final class DailyPipeline {
             report.add("activity: " + new ActivityUpdate(context).run(asOf).message());
             // 4. user engagement as of asOf
             report.add("engagement: " + new EngagementJob(context).run(asOf).message());
+            // 5. account KPIs as of asOf
+            report.add("account-kpis: " + new AccountKpisJob(context).run(asOf).message());
             return new JobResult(ingested.plus(crm.counts()), String.join("; ", report));
         });
         return report;
