@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ActivityCommand.class,
                 EngagementCommand.class,
                 AccountKpisCommand.class,
+                MetricsCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,6 +1,7 @@
 package io.beatline.config;
 
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,7 @@ public record BeatlineConfig(
         EventFieldMapping eventFields,
         EngagementConfig engagement,
         Map<String, Map<String, CustomFieldType>> crmCustomFields,
+        List<MetricDefinition> metrics,
         boolean requireLandedInput,
         S3Config s3,
         SparkSettings spark,

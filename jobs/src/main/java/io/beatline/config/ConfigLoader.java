@@ -38,7 +38,7 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("conf", "application.conf");
 
     /** Keys whose children are the user's own names (event names, Spark settings, ...). */
-    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields");
+    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields", "metrics");
 
     /** Keys never printed, hashed or logged. */
     private static final Set<String> SECRETS = Set.of("s3.access-key", "s3.secret-key");
@@ -138,6 +138,7 @@ public final class ConfigLoader {
         }
         EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"), npsWindow);
         Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
+        List<MetricDefinition> metrics = metrics(c);
 
         S3Config s3 = new S3Config(
                 optional(c, "s3.endpoint"),
@@ -159,7 +160,7 @@ public final class ConfigLoader {
         SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, customFields, requireLanded, s3, spark, origin, hash(c));
+                new EventFieldMapping(fields), engagement, customFields, metrics, requireLanded, s3, spark, origin, hash(c));
     }
 
     /** {@code crm.custom-fields { <entity> { <column> = <type> } }}. */
@@ -187,6 +188,106 @@ public final class ConfigLoader {
             byEntity.put(entity, Map.copyOf(columns));
         }
         return Map.copyOf(byEntity);
+    }
+
+    private static final Set<String> METRIC_KEYS = Set.of("entity", "aggregates", "value", "description");
+    private static final Set<String> AGGREGATE_KEYS = Set.of("source", "op", "days", "offset-days");
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
+
+    /** {@code metrics { <name> { entity, aggregates { <name> { source, op, days, offset-days } }, value } }}. */
+    private static List<MetricDefinition> metrics(Config c) {
+        List<MetricDefinition> metrics = new java.util.ArrayList<>();
+        ConfigObject all = c.getObject("metrics");
+        for (String name : new java.util.TreeSet<>(all.keySet())) {
+            String key = ConfigUtil.joinPath("metrics", name);
+            if (!IDENTIFIER.matcher(name).matches()) {
+                throw at(c, key, "a metric name is lower-case letters, digits and _ (it becomes metric_values.metric)");
+            }
+            if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
+                throw at(c, key, "expected { entity = ..., aggregates { ... }, value = \"...\" }");
+            }
+            Config metric = c.getConfig(key);
+            onlyKeys(c, key, metric, METRIC_KEYS);
+            MetricDefinition.Entity entity = oneOf(c, key + ".entity", MetricDefinition.Entity.class);
+            List<MetricDefinition.Aggregate> aggregates = new java.util.ArrayList<>();
+            if (metric.hasPath("aggregates")) {
+                for (String aggregateName : new java.util.TreeSet<>(metric.getObject("aggregates").keySet())) {
+                    aggregates.add(aggregate(c, key + ".aggregates." + aggregateName, aggregateName, entity));
+                }
+            }
+            String value = nonBlank(c, key + ".value");
+            try {
+                org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(value);
+            } catch (Exception e) { // ParseException is checked, thrown undeclared
+                throw at(c, key + ".value", "not a Spark SQL expression: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            ConfigOrigin origin = c.getValue(key).origin();
+            String definition = c.getValue(key).render(ConfigRenderOptions.concise().setJson(true));
+            metrics.add(new MetricDefinition(name, entity, aggregates, value,
+                    (origin.filename() != null ? origin.filename() : origin.description()) + ", line " + origin.lineNumber(),
+                    definition));
+        }
+        return List.copyOf(metrics);
+    }
+
+    private static MetricDefinition.Aggregate aggregate(Config c, String key, String name, MetricDefinition.Entity entity) {
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw at(c, key, "an aggregate name is lower-case letters, digits and _ (value refers to it by name)");
+        }
+        onlyKeys(c, key, c.getConfig(key), AGGREGATE_KEYS);
+        MetricDefinition.Op op = oneOf(c, key + ".op", MetricDefinition.Op.class);
+        List<String> sources = c.getValue(key + ".source").valueType() == ConfigValueType.LIST
+                ? c.getStringList(key + ".source") : List.of(c.getString(key + ".source"));
+        List<String> events = new java.util.ArrayList<>();
+        boolean allEvents = false;
+        Optional<String> custom = Optional.empty();
+        for (String source : sources) {
+            if (source.equals("event:*")) {
+                allEvents = true;
+            } else if (source.startsWith("event:") && source.length() > "event:".length()) {
+                events.add(source.substring("event:".length()));
+            } else if (source.startsWith("custom:") && source.length() > "custom:".length() && sources.size() == 1) {
+                custom = Optional.of(source.substring("custom:".length()));
+            } else {
+                throw at(c, key + ".source", "'" + source + "' is not a source: use \"event:<name>\", a list of those,"
+                        + " \"event:*\" (all counted events) or one \"custom:<metric>\"");
+            }
+        }
+        if (op == MetricDefinition.Op.USERS && (entity != MetricDefinition.Entity.ACCOUNT || custom.isPresent())) {
+            throw at(c, key + ".op", "users counts distinct users of an account's events: only for entity = account and event sources");
+        }
+        Optional<Integer> days = c.hasPath(key + ".days") ? Optional.of(c.getInt(key + ".days")) : Optional.empty();
+        if (days.isPresent() && days.get() < 1) {
+            throw at(c, key + ".days", "must be at least 1 (leave it out for all time)");
+        }
+        if (op == MetricDefinition.Op.AVG_DAILY && days.isEmpty()) {
+            throw at(c, key + ".op", "avg_daily is sum / days: it needs days");
+        }
+        int offset = c.hasPath(key + ".offset-days") ? c.getInt(key + ".offset-days") : 0;
+        if (offset < 0) {
+            throw at(c, key + ".offset-days", "must be 0 or more");
+        }
+        return new MetricDefinition.Aggregate(name, events, allEvents, custom, op, days, offset);
+    }
+
+    private static void onlyKeys(Config c, String key, Config object, Set<String> allowed) {
+        for (String child : object.root().keySet()) {
+            if (!allowed.contains(child)) {
+                throw at(c, key + "." + ConfigUtil.joinPath(child), "unknown key '" + child + "'; keys here are "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
+    private static <E extends Enum<E>> E oneOf(Config c, String key, Class<E> type) {
+        String text = c.getString(key);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(text.trim())) {
+                return constant;
+            }
+        }
+        throw at(c, key, "'" + text + "' is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** The CRM entities of SPEC 2.2, the only names crm.custom-fields accepts. */

@@ -10,6 +10,7 @@ import io.beatline.activity.ActivityUpdate;
 import io.beatline.crm.CrmIngest;
 import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
+import io.beatline.metrics.MetricsJob;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class DailyPipeline {
             report.add("engagement: " + new EngagementJob(context).run(asOf).message());
             // 5. account KPIs as of asOf
             report.add("account-kpis: " + new AccountKpisJob(context).run(asOf).message());
+            // 6. calculated metrics as of asOf
+            report.add("metrics: " + new MetricsJob(context).run(asOf).message());
             return new JobResult(ingested.plus(crm.counts()), String.join("; ", report));
         });
         return report;

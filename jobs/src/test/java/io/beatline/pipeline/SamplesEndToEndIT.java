@@ -16,6 +16,8 @@ import io.beatline.engagement.UserEngagement;
 import io.beatline.ingest.EventsQuarantine;
 import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.SilverEvents;
+import io.beatline.metrics.MetricDefinitions;
+import io.beatline.metrics.MetricValues;
 import io.beatline.testing.Contracts;
 import io.beatline.testing.TestLake;
 import java.nio.file.Path;
@@ -38,9 +40,10 @@ class SamplesEndToEndIT {
             CrmEntity.COMPANIES.table, CrmEntity.END_USERS.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table,
             CrmEntity.CONVERSATIONS.table, CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table, CrmQuarantine.TABLE,
             UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, ProcessedBatches.TABLE, UserEngagement.TABLE,
-            AccountKpis.TABLE);
+            AccountKpis.TABLE, MetricValues.TABLE, MetricDefinitions.TABLE);
     /** Tables written again by every run for its as-of date (a function of their inputs): same rows, new commit. */
-    static final List<TableSpec> RECOMPUTED = List.of(UserEngagement.TABLE, AccountKpis.TABLE);
+    static final List<TableSpec> RECOMPUTED = List.of(UserEngagement.TABLE, AccountKpis.TABLE, MetricValues.TABLE,
+            MetricDefinitions.TABLE);
 
     @TempDir
     Path dir;
@@ -85,6 +88,7 @@ class SamplesEndToEndIT {
         Contracts.assertContract(PipelineRuns.TABLE, lake.table(PipelineRuns.TABLE));
         assertEquals(2, lake.table(UserEngagement.TABLE).select("as_of_date").distinct().count());
         assertEquals(2, lake.table(AccountKpis.TABLE).select("as_of_date").distinct().count());
+        assertEquals(6, lake.table(MetricDefinitions.TABLE).count(), "the shipped examples");
         assertTrue(second.out().contains("engagement: "), second.out());
         assertEquals(0, lake.table(PipelineRuns.TABLE).filter("status = 'failed'").count());
 

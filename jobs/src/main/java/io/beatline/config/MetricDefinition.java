@@ -1,0 +1,57 @@
+package io.beatline.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One calculated metric of config {@code metrics} (SPEC 3.3): windowed aggregates over an
+ * entity's daily series, combined by a Spark SQL {@code value} expression.
+ */
+public record MetricDefinition(String name, Entity entity, List<Aggregate> aggregates, String value,
+                               String origin, String definition) {
+
+    public MetricDefinition {
+        aggregates = List.copyOf(aggregates);
+    }
+
+    /** What a metric is computed for. */
+    public enum Entity {
+        USER, ACCOUNT;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The aggregate operations over a window's daily series. */
+    public enum Op {
+        SUM, COUNT, AVG, AVG_DAILY, MIN, MAX, LAST, ACTIVE_DAYS, USERS, DAYS_SINCE;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** sum, count, active_days and users are 0 for an entity without data; the others are null. */
+        public boolean zeroWhenEmpty() {
+            return this == SUM || this == COUNT || this == ACTIVE_DAYS || this == USERS;
+        }
+    }
+
+    /**
+     * An aggregate: {@code op} over the daily series of {@code events} (empty with
+     * {@code allEvents} for {@code event:*}) or of the custom metric {@code customMetric}, over the
+     * {@code days} days ending {@code offsetDays} before the as-of date (all time when no days).
+     */
+    public record Aggregate(String name, List<String> events, boolean allEvents, Optional<String> customMetric, Op op,
+                            Optional<Integer> days, int offsetDays) {
+
+        public Aggregate {
+            events = List.copyOf(events);
+        }
+
+        public boolean isCustom() {
+            return customMetric.isPresent();
+        }
+    }
+}

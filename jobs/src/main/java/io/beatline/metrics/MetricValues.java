@@ -1,0 +1,162 @@
+package io.beatline.metrics;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import io.beatline.config.MetricDefinition;
+import io.beatline.config.MetricDefinition.Aggregate;
+import io.beatline.core.TableSpec;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code gold/metric_values}: one row per as-of date, calculated metric and entity (SPEC 3.3),
+ * partitioned by as-of date.
+ */
+public final class MetricValues {
+
+    public static final TableSpec TABLE = new TableSpec("gold", "metric_values",
+            new StructType()
+                    .add("as_of_date", DateType, false)
+                    .add("entity_type", StringType, false)
+                    .add("entity_id", StringType, false)
+                    .add("metric", StringType, false)
+                    .add("value", DoubleType, true),
+            List.of("as_of_date", "entity_type", "entity_id", "metric"),
+            List.of("as_of_date"),
+            "one row per as-of date, metric and entity");
+
+    private MetricValues() {
+    }
+
+    /**
+     * The facts of one entity type, one row per entity, day and event (or custom metric):
+     * {@code entity_id, user_id, date, event, event_count, weighted_count, metric, value}.
+     */
+    public static Dataset<Row> facts(Dataset<Row> activity, Dataset<Row> customMetrics) {
+        Dataset<Row> events = activity.select(col("entity_id"), col("user_id"), col("activity_date").as("date"),
+                col("event"), col("event_count"), col("weighted_count"),
+                lit(null).cast(StringType).as("metric"), lit(null).cast(DoubleType).as("value"));
+        Dataset<Row> custom = customMetrics.select(col("entity_id"), lit(null).cast(StringType).as("user_id"), col("date"),
+                lit(null).cast(StringType).as("event"), lit(null).cast("long").as("event_count"),
+                lit(null).cast(DoubleType).as("weighted_count"), col("metric"), col("value"));
+        return events.unionByName(custom);
+    }
+
+    /** The first date any aggregate of {@code metrics} reads, or null when one reads all time. */
+    public static LocalDate readFrom(List<MetricDefinition> metrics, LocalDate asOf) {
+        LocalDate first = asOf;
+        for (MetricDefinition metric : metrics) {
+            for (Aggregate aggregate : metric.aggregates()) {
+                if (aggregate.days().isEmpty()) {
+                    return null;
+                }
+                LocalDate start = asOf.minusDays(aggregate.offsetDays() + aggregate.days().get() - 1L);
+                first = start.isBefore(first) ? start : first;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The values of {@code metrics} (all of one entity type) for every entity of
+     * {@code entities} (its rows for D, keyed by {@code idColumn}), from {@code facts} dated on
+     * or before D: {@code entity_id, metric, value}.
+     */
+    public static Dataset<Row> compute(List<MetricDefinition> metrics, Dataset<Row> facts, Dataset<Row> entities,
+                                       String idColumn, LocalDate asOf) {
+        Column d = lit(Date.valueOf(asOf));
+        List<Column> daily = new ArrayList<>();
+        List<Column> overWindow = new ArrayList<>();
+        List<Column> distinctUsers = new ArrayList<>();
+        for (MetricDefinition metric : metrics) {
+            for (Aggregate a : metric.aggregates()) {
+                String name = internalName(metric, a);
+                Column match = a.isCustom() ? col("metric").equalTo(a.customMetric().get())
+                        : a.allEvents() ? col("event").isNotNull() : col("event").isin(a.events().toArray());
+                daily.add(sum(when(match, a.isCustom() ? col("value") : col("weighted_count"))).as(name + "__v"));
+                daily.add(sum(when(match, a.isCustom() ? lit(1L) : col("event_count"))).as(name + "__n"));
+                Column date = col("date");
+                Column inWindow = date.leq(lit(Date.valueOf(asOf.minusDays(a.offsetDays()))));
+                if (a.days().isPresent()) {
+                    inWindow = inWindow.and(date.geq(lit(Date.valueOf(asOf.minusDays(a.offsetDays() + a.days().get() - 1L)))));
+                }
+                Column value = when(inWindow, col(name + "__v"));
+                Column count = when(inWindow, col(name + "__n"));
+                Column withData = when(inWindow.and(col(name + "__n").isNotNull()), date);
+                switch (a.op()) {
+                    case SUM -> overWindow.add(sum(value).as(name));
+                    case COUNT -> overWindow.add(sum(count).as(name));
+                    case AVG -> overWindow.add(avg(value).as(name));
+                    case AVG_DAILY -> overWindow.add(sum(value).divide(a.days().get()).as(name));
+                    case MIN -> overWindow.add(min(value).as(name));
+                    case MAX -> overWindow.add(max(value).as(name));
+                    case LAST -> overWindow.add(max_by(value, withData).as(name));
+                    case ACTIVE_DAYS -> overWindow.add(count(withData).as(name));
+                    case DAYS_SINCE -> overWindow.add(datediff(d, max(withData)).as(name));
+                    case USERS -> distinctUsers.add(count_distinct(when(match.and(inWindow), col("user_id"))).as(name));
+                }
+            }
+        }
+        Dataset<Row> dated = facts.filter(col("date").leq(d));
+        Dataset<Row> aggregates = entities.select(col(idColumn).as("entity_id"));
+        if (!overWindow.isEmpty()) {
+            Dataset<Row> perDay = dated.groupBy("entity_id", "date").agg(daily.get(0), daily.subList(1, daily.size()).toArray(Column[]::new));
+            Dataset<Row> windowed = perDay.groupBy("entity_id").agg(overWindow.get(0),
+                    overWindow.subList(1, overWindow.size()).toArray(Column[]::new));
+            aggregates = leftJoinOnEntity(aggregates, windowed);
+        }
+        if (!distinctUsers.isEmpty()) {
+            Dataset<Row> users = dated.groupBy("entity_id").agg(distinctUsers.get(0),
+                    distinctUsers.subList(1, distinctUsers.size()).toArray(Column[]::new));
+            aggregates = leftJoinOnEntity(aggregates, users);
+        }
+        Dataset<Row> joined = entities.join(aggregates, entities.col(idColumn).equalTo(aggregates.col("entity_id")), "inner");
+
+        Dataset<Row> values = null;
+        for (MetricDefinition metric : metrics) {
+            List<Column> columns = new ArrayList<>();
+            List<String> aggregateNames = metric.aggregates().stream().map(Aggregate::name).toList();
+            Arrays.stream(entities.columns()).filter(c -> !aggregateNames.contains(c)).forEach(c -> columns.add(col("`" + c + "`")));
+            columns.add(col("entity_id"));
+            for (Aggregate a : metric.aggregates()) {
+                Column value = col(internalName(metric, a));
+                columns.add((a.op().zeroWhenEmpty() ? coalesce(value, lit(0)) : value).as(a.name()));
+            }
+            Dataset<Row> one = joined.select(columns.toArray(Column[]::new))
+                    .select(col("entity_id"), lit(metric.name()).as("metric"), expr(metric.value()).cast(DoubleType).as("value"));
+            values = values == null ? one : values.unionByName(one);
+        }
+        return values;
+    }
+
+    private static Dataset<Row> leftJoinOnEntity(Dataset<Row> left, Dataset<Row> right) {
+        Dataset<Row> keyed = right.withColumnRenamed("entity_id", "right_entity_id");
+        return left.join(keyed, left.col("entity_id").equalTo(keyed.col("right_entity_id")), "left").drop("right_entity_id");
+    }
+
+    private static String internalName(MetricDefinition metric, Aggregate aggregate) {
+        return "m__" + metric.name() + "__" + aggregate.name();
+    }
+}

@@ -1,0 +1,159 @@
+package io.beatline.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beatline.cli.Cli;
+import io.beatline.testing.Contracts;
+import io.beatline.testing.TestLake;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calculated metrics for D = 2026-03-31, by hand. u1 and u2 are in acc_A (10 seats), u3 in
+ * acc_B. Over the 7 days Mar 25..31, acc_A's daily series of all events (weights: run_report 3)
+ * is Mar 25: 2, Mar 30: 4, Mar 31: 1; acc_B has no data. acc_A's custom open_tickets:
+ * Mar 20: 7, Mar 29: 4, Mar 31: 2.
+ */
+class MetricsTest {
+
+    static final LocalDate D = LocalDate.parse("2026-03-31");
+
+    @TempDir
+    Path dir;
+    TestLake lake;
+    Path config;
+
+    static String event(String id, String name, String user, String timestamp) {
+        return "{\"event_id\":\"" + id + "\",\"event\":\"" + name + "\",\"user_id\":\"" + user + "\",\"timestamp\":\"" + timestamp + "\"}";
+    }
+
+    static String metric(String name, String entity, String source, String op, String window) {
+        return "  " + name + " { entity = " + entity + ", aggregates.x { source = \"" + source + "\", op = " + op + window
+                + " }, value = \"x\" }";
+    }
+
+    @BeforeEach
+    void land() throws Exception {
+        lake = new TestLake(dir);
+        lake.landEvents(LocalDate.parse("2026-02-01"), "e.jsonl", event("e0", "login", "u3", "2026-02-01T10:00:00Z"));
+        lake.landEvents(LocalDate.parse("2026-03-10"), "e.jsonl", event("e1", "login", "u1", "2026-03-10T10:00:00Z"));
+        lake.landEvents(LocalDate.parse("2026-03-20"), "e.jsonl",
+                event("e2", "run_report", "u1", "2026-03-20T10:00:00Z"), event("e3", "run_report", "u1", "2026-03-20T11:00:00Z"));
+        lake.landEvents(LocalDate.parse("2026-03-25"), "e.jsonl",
+                event("e4", "login", "u1", "2026-03-25T10:00:00Z"), event("e5", "login", "u1", "2026-03-25T11:00:00Z"));
+        lake.landEvents(LocalDate.parse("2026-03-30"), "e.jsonl",
+                event("e6", "login", "u1", "2026-03-30T10:00:00Z"), event("e7", "run_report", "u1", "2026-03-30T11:00:00Z"));
+        lake.landEvents(D, "e.jsonl", event("e8", "login", "u2", "2026-03-31T10:00:00Z"));
+        lake.land("crm/companies", D, "c.csv", "company_id,name\nacc_A,Acme\nacc_B,Blue\n");
+        lake.land("crm/end_users", D, "u.csv", "user_id,company_id\nu1,acc_A\nu2,acc_A\nu3,acc_B\n");
+        lake.land("crm/licenses", D, "l.csv", "license_id,company_id,amount,seats,start_date\nL1,acc_A,1200,10,2026-01-01\n");
+        lake.land("crm/custom_metrics", D, "m.csv", "entity_type,entity_id,metric,date,value\n"
+                + "account,acc_A,open_tickets,2026-03-20,7\naccount,acc_A,open_tickets,2026-03-29,4\n"
+                + "account,acc_A,open_tickets,2026-03-31,2\n");
+
+        String week = ", days = 7";
+        config = dir.resolve("metrics.conf");
+        Files.writeString(config, String.join("\n",
+                "raw = \"" + lake.raw + "\"", "lake = \"" + lake.lake + "\"",
+                "events.weights { run_report = 3 }",
+                "spark.conf { \"spark.sql.shuffle.partitions\" = 2 }",
+                "metrics {",
+                metric("logins_7d", "account", "event:login", "sum", week),
+                metric("all_sum", "account", "event:*", "sum", week),
+                metric("all_count", "account", "event:*", "count", week),
+                metric("all_avg", "account", "event:*", "avg", week),
+                metric("all_avg_daily", "account", "event:*", "avg_daily", week),
+                metric("all_min", "account", "event:*", "min", week),
+                metric("all_max", "account", "event:*", "max", week),
+                metric("all_last", "account", "event:*", "last", week),
+                metric("all_active_days", "account", "event:*", "active_days", week),
+                metric("all_users", "account", "event:*", "users", week),
+                metric("all_days_since", "account", "event:*", "days_since", week),
+                metric("total_logins", "user", "event:login", "count", ""),
+                metric("tickets_last", "account", "custom:open_tickets", "last", week),
+                metric("tickets_max", "account", "custom:open_tickets", "max", ""),
+                "  avg_daily_logins { entity = account, aggregates.l { source = \"event:login\", op = sum, days = 7 },"
+                        + " value = \"l / 7\" }",
+                "  report_trend { entity = user",
+                "    aggregates.now { source = \"event:run_report\", op = count, days = 7 }",
+                "    aggregates.prev { source = \"event:run_report\", op = count, days = 7, offset-days = 7 }",
+                "    value = \"CASE WHEN prev = 0 THEN NULL ELSE now / prev - 1 END\" }",
+                "  seats_per_user { entity = account, aggregates.u { source = [\"event:login\", \"event:run_report\"],"
+                        + " op = users, days = 30 }, value = \"seats / u\" }",
+                "  beats_twice { entity = user, value = \"beats * 2\" }",
+                "}", ""));
+    }
+
+    private Map<String, Double> values() {
+        Map<String, Double> values = new HashMap<>();
+        for (Row row : lake.table(MetricValues.TABLE).filter("as_of_date = DATE'" + D + "'").collectAsList()) {
+            values.put(row.getAs("metric") + " " + row.getAs("entity_id"), row.isNullAt(row.fieldIndex("value")) ? null : row.getAs("value"));
+        }
+        return values;
+    }
+
+    @Test
+    void everyOpWithAndWithoutDataOffsetsAllTimeCustomSourcesAndEntityColumns() {
+        Cli result = Cli.run("run", "--as-of", D.toString(), "--config", config.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        Map<String, Double> v = values();
+
+        assertEquals(4.0, v.get("logins_7d acc_A"), "u1: 2 on Mar 25, 1 on Mar 30; u2: 1 on Mar 31");
+        assertEquals(0.0, v.get("logins_7d acc_B"), "no data: 0 for sum");
+        assertEquals(7.0, v.get("all_sum acc_A"));
+        assertEquals(5.0, v.get("all_count acc_A"));
+        assertEquals(7.0 / 3, v.get("all_avg acc_A"), 1e-12, "mean over the 3 days with data");
+        assertEquals(1.0, v.get("all_avg_daily acc_A"), "7 / 7 days");
+        assertEquals(1.0, v.get("all_min acc_A"));
+        assertEquals(4.0, v.get("all_max acc_A"));
+        assertEquals(1.0, v.get("all_last acc_A"), "Mar 31");
+        assertEquals(3.0, v.get("all_active_days acc_A"));
+        assertEquals(2.0, v.get("all_users acc_A"));
+        assertEquals(0.0, v.get("all_days_since acc_A"));
+        for (String nullWhenEmpty : new String[] {"all_avg", "all_avg_daily", "all_min", "all_max", "all_last", "all_days_since"}) {
+            assertTrue(v.containsKey(nullWhenEmpty + " acc_B"), nullWhenEmpty);
+            assertNull(v.get(nullWhenEmpty + " acc_B"), nullWhenEmpty + " is null without data");
+        }
+        for (String zeroWhenEmpty : new String[] {"all_sum", "all_count", "all_active_days", "all_users"}) {
+            assertEquals(0.0, v.get(zeroWhenEmpty + " acc_B"), zeroWhenEmpty + " is 0 without data");
+        }
+        assertEquals(4.0, v.get("total_logins u1"), "all time: Mar 10, 25 (2), 30");
+        assertEquals(1.0, v.get("total_logins u3"), "Feb 1");
+        assertEquals(2.0, v.get("tickets_last acc_A"), "custom source, latest day in the window");
+        assertNull(v.get("tickets_last acc_B"));
+        assertEquals(7.0, v.get("tickets_max acc_A"), "all time");
+        assertEquals(4.0 / 7, v.get("avg_daily_logins acc_A"), 1e-12);
+        assertEquals(-0.5, v.get("report_trend u1"), "1 this week, 2 the week before (offset 7)");
+        assertNull(v.get("report_trend u2"), "prev = 0");
+        assertEquals(5.0, v.get("seats_per_user acc_A"), "10 seats (account_kpis) / 2 users");
+        assertNull(v.get("seats_per_user acc_B"), "no seats");
+        assertEquals(24.0, v.get("beats_twice u1"), "beats (user_engagement) = 6 + 2 + 1 + 3 = 12");
+        assertEquals(15 * 2 + 3 * 3, v.size(), "every metric for every entity of its type: 15 account, 3 user metrics");
+
+        Contracts.assertContract(MetricValues.TABLE, lake.table(MetricValues.TABLE));
+        Row definition = lake.table(MetricDefinitions.TABLE).filter("metric = 'report_trend'").first();
+        assertEquals("user", definition.getAs("entity_type"));
+        assertTrue(definition.<String>getAs("definition").contains("offset-days"), definition.toString());
+        assertEquals(18, lake.table(MetricDefinitions.TABLE).count(), "15 account and 3 user metrics");
+    }
+
+    @Test
+    void aValueNamingAnUnknownColumnIsAConfigErrorBeforeAnyWrite() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("value = \"beats * 2\"", "value = \"beatz * 2\""));
+        Cli result = Cli.run("run", "--as-of", D.toString(), "--config", config.toString());
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains("metrics.beats_twice.value"), result.err());
+        assertTrue(result.err().contains("metrics.conf, line "), result.err());
+        assertFalse(Files.exists(lake.lake.resolve("gold/metric_values")), "nothing written");
+    }
+}
