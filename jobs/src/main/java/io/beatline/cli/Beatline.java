@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 EngagementCommand.class,
                 AccountKpisCommand.class,
                 MetricsCommand.class,
+                HealthCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

@@ -38,7 +38,7 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("conf", "application.conf");
 
     /** Keys whose children are the user's own names (event names, Spark settings, ...). */
-    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields", "metrics");
+    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields", "metrics", "health");
 
     /** Keys never printed, hashed or logged. */
     private static final Set<String> SECRETS = Set.of("s3.access-key", "s3.secret-key");
@@ -139,6 +139,7 @@ public final class ConfigLoader {
         EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"), npsWindow);
         Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
         List<MetricDefinition> metrics = metrics(c);
+        Map<MetricDefinition.Entity, List<HealthComponent>> health = health(c, metrics);
 
         S3Config s3 = new S3Config(
                 optional(c, "s3.endpoint"),
@@ -160,7 +161,7 @@ public final class ConfigLoader {
         SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, customFields, metrics, requireLanded, s3, spark, origin, hash(c));
+                new EventFieldMapping(fields), engagement, customFields, metrics, health, requireLanded, s3, spark, origin, hash(c));
     }
 
     /** {@code crm.custom-fields { <entity> { <column> = <type> } }}. */
@@ -203,6 +204,9 @@ public final class ConfigLoader {
             if (!IDENTIFIER.matcher(name).matches()) {
                 throw at(c, key, "a metric name is lower-case letters, digits and _ (it becomes metric_values.metric)");
             }
+            if (name.equals("health")) {
+                throw at(c, key, "'health' is reserved for health scores (config `health`); pick another name");
+            }
             if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
                 throw at(c, key, "expected { entity = ..., aggregates { ... }, value = \"...\" }");
             }
@@ -228,6 +232,49 @@ public final class ConfigLoader {
                     definition));
         }
         return List.copyOf(metrics);
+    }
+
+    private static final Set<String> COMPONENT_KEYS = Set.of("source", "weight", "good", "bad");
+
+    /** {@code health { account | user { components { <name> { source, weight, good, bad } } } }}. */
+    private static Map<MetricDefinition.Entity, List<HealthComponent>> health(Config c, List<MetricDefinition> metrics) {
+        Map<MetricDefinition.Entity, List<HealthComponent>> byEntity = new java.util.EnumMap<>(MetricDefinition.Entity.class);
+        for (String entityName : c.getObject("health").keySet()) {
+            String key = ConfigUtil.joinPath("health", entityName);
+            MetricDefinition.Entity entity = java.util.Arrays.stream(MetricDefinition.Entity.values())
+                    .filter(e -> e.configName().equals(entityName)).findFirst()
+                    .orElseThrow(() -> at(c, key, "health is for 'account' or 'user', not '" + entityName + "'"));
+            onlyKeys(c, key, c.getConfig(key), Set.of("components"));
+            List<HealthComponent> components = new java.util.ArrayList<>();
+            for (String name : new java.util.TreeSet<>(c.getObject(key + ".components").keySet())) {
+                String componentKey = key + ".components." + ConfigUtil.joinPath(name);
+                if (!IDENTIFIER.matcher(name).matches()) {
+                    throw at(c, componentKey, "a component name is lower-case letters, digits and _ (it becomes health.<name>)");
+                }
+                onlyKeys(c, componentKey, c.getConfig(componentKey), COMPONENT_KEYS);
+                String source = nonBlank(c, componentKey + ".source");
+                String metricName = source.startsWith("metric.") ? source.substring("metric.".length()) : source;
+                boolean isMetric = metrics.stream().anyMatch(m -> m.name().equals(metricName) && m.entity() == entity);
+                if (source.startsWith("metric.") && !isMetric) {
+                    throw at(c, componentKey + ".source", "no " + entity.configName() + " metric '" + metricName
+                            + "' in `metrics`");
+                }
+                double weight = c.getDouble(componentKey + ".weight");
+                if (weight <= 0) {
+                    throw at(c, componentKey + ".weight", "must be more than 0");
+                }
+                double good = c.getDouble(componentKey + ".good");
+                double bad = c.getDouble(componentKey + ".bad");
+                if (good == bad) {
+                    throw at(c, componentKey + ".good", "good and bad must differ (good may be below bad)");
+                }
+                components.add(new HealthComponent(name, isMetric ? metricName : source, isMetric, weight, good, bad));
+            }
+            if (!components.isEmpty()) {
+                byEntity.put(entity, List.copyOf(components));
+            }
+        }
+        return Map.copyOf(byEntity);
     }
 
     private static MetricDefinition.Aggregate aggregate(Config c, String key, String name, MetricDefinition.Entity entity) {

@@ -85,7 +85,7 @@ public final class MetricsJob {
                 values = context.spark().createDataFrame(List.of(), MetricValues.TABLE.schema());
             }
             long written = store.replace(MetricValues.TABLE, values.withColumn("as_of_date", lit(d)),
-                    "as_of_date = DATE'" + asOf + "'");
+                    "as_of_date = DATE'" + asOf + "' AND NOT " + HealthJob.HEALTH_ROWS);
             return new JobResult(RowCounts.written(written), metrics.size() + " metrics, " + written + " values");
         });
     }

@@ -10,6 +10,7 @@ import io.beatline.activity.ActivityUpdate;
 import io.beatline.crm.CrmIngest;
 import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
+import io.beatline.metrics.HealthJob;
 import io.beatline.metrics.MetricsJob;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class DailyPipeline {
             report.add("account-kpis: " + new AccountKpisJob(context).run(asOf).message());
             // 6. calculated metrics as of asOf
             report.add("metrics: " + new MetricsJob(context).run(asOf).message());
+            // 7. health scores from the KPIs and metrics
+            report.add("health: " + new HealthJob(context).run(asOf).message());
             return new JobResult(ingested.plus(crm.counts()), String.join("; ", report));
         });
         return report;

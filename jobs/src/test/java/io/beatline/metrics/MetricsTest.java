@@ -91,6 +91,10 @@ class MetricsTest {
                 "  seats_per_user { entity = account, aggregates.u { source = [\"event:login\", \"event:run_report\"],"
                         + " op = users, days = 30 }, value = \"seats / u\" }",
                 "  beats_twice { entity = user, value = \"beats * 2\" }",
+                "}",
+                "health.account.components {",
+                "  usage { source = beats_total, weight = 1, good = 20, bad = 0 }",
+                "  logins { source = \"metric.logins_7d\", weight = 1, good = 8, bad = 0 }",
                 "}", ""));
     }
 
@@ -138,7 +142,20 @@ class MetricsTest {
         assertEquals(5.0, v.get("seats_per_user acc_A"), "10 seats (account_kpis) / 2 users");
         assertNull(v.get("seats_per_user acc_B"), "no seats");
         assertEquals(24.0, v.get("beats_twice u1"), "beats (user_engagement) = 6 + 2 + 1 + 3 = 12");
-        assertEquals(15 * 2 + 3 * 3, v.size(), "every metric for every entity of its type: 15 account, 3 user metrics");
+        assertEquals(15 * 2 + 3 * 3 + 3 * 2, v.size(),
+                "every metric for every entity of its type: 15 account, 3 user metrics; health, 2 components for 2 accounts");
+
+        // health: acc_A beats_total 12 + 1 = 13 -> 65 (good 20); logins_7d 4 -> 50 (good 8); mean 57.5
+        assertEquals(65.0, v.get("health.usage acc_A"), 1e-9);
+        assertEquals(50.0, v.get("health.logins acc_A"), 1e-9);
+        assertEquals(57.5, v.get("health acc_A"), 1e-9);
+        assertEquals(0.0, v.get("health acc_B"));
+        Map<String, Double> healthScores = new HashMap<>();
+        lake.table(io.beatline.accounts.AccountKpis.TABLE).collectAsList()
+                .forEach(r -> healthScores.put(r.getAs("account_id"), r.getAs("health_score")));
+        assertEquals(57.5, healthScores.get("acc_A"), 1e-9);
+        assertEquals(0.0, healthScores.get("acc_B"));
+        assertEquals(v.get("all_sum acc_A"), 7.0, "the metrics step keeps its own rows when health writes its");
 
         Contracts.assertContract(MetricValues.TABLE, lake.table(MetricValues.TABLE));
         Row definition = lake.table(MetricDefinitions.TABLE).filter("metric = 'report_trend'").first();

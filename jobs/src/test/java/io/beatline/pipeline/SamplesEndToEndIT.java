@@ -89,6 +89,8 @@ class SamplesEndToEndIT {
         assertEquals(2, lake.table(UserEngagement.TABLE).select("as_of_date").distinct().count());
         assertEquals(2, lake.table(AccountKpis.TABLE).select("as_of_date").distinct().count());
         assertEquals(6, lake.table(MetricDefinitions.TABLE).count(), "the shipped examples");
+        assertTrue(lake.table(AccountKpis.TABLE).filter("health_score BETWEEN 0 AND 100").count() > 0, "health scored");
+        assertEquals(0, lake.table(AccountKpis.TABLE).filter("health_score < 0 OR health_score > 100").count());
         assertTrue(second.out().contains("engagement: "), second.out());
         assertEquals(0, lake.table(PipelineRuns.TABLE).filter("status = 'failed'").count());
 
