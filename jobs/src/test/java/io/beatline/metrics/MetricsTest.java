@@ -95,7 +95,8 @@ class MetricsTest {
                 "health.account.components {",
                 "  usage { source = beats_total, weight = 1, good = 20, bad = 0 }",
                 "  logins { source = \"metric.logins_7d\", weight = 1, good = 8, bad = 0 }",
-                "}", ""));
+                "}",
+                "health.user.components.active { source = active_days_30d, weight = 1, good = 10, bad = 0 }", ""));
     }
 
     private Map<String, Double> values() {
@@ -142,8 +143,8 @@ class MetricsTest {
         assertEquals(5.0, v.get("seats_per_user acc_A"), "10 seats (account_kpis) / 2 users");
         assertNull(v.get("seats_per_user acc_B"), "no seats");
         assertEquals(24.0, v.get("beats_twice u1"), "beats (user_engagement) = 6 + 2 + 1 + 3 = 12");
-        assertEquals(15 * 2 + 3 * 3 + 3 * 2, v.size(),
-                "every metric for every entity of its type: 15 account, 3 user metrics; health, 2 components for 2 accounts");
+        assertEquals(15 * 2 + 3 * 3 + 3 * 2 + 2 * 3, v.size(), "every metric for every entity of its type: 15 account,"
+                + " 3 user metrics; health and 2 components for 2 accounts, health and 1 component for 3 users");
 
         // health: acc_A beats_total 12 + 1 = 13 -> 65 (good 20); logins_7d 4 -> 50 (good 8); mean 57.5
         assertEquals(65.0, v.get("health.usage acc_A"), 1e-9);
@@ -156,6 +157,10 @@ class MetricsTest {
         assertEquals(57.5, healthScores.get("acc_A"), 1e-9);
         assertEquals(0.0, healthScores.get("acc_B"));
         assertEquals(v.get("all_sum acc_A"), 7.0, "the metrics step keeps its own rows when health writes its");
+        // user health: active days in Mar 2..31 -> u1 4 (Mar 10, 20, 25, 30) = 40, u2 1 = 10, u3 0 (Feb 1) = 0
+        assertEquals(40.0, v.get("health u1"), 1e-9);
+        assertEquals(10.0, v.get("health.active u2"), 1e-9);
+        assertEquals(0.0, v.get("health u3"));
 
         Contracts.assertContract(MetricValues.TABLE, lake.table(MetricValues.TABLE));
         Row definition = lake.table(MetricDefinitions.TABLE).filter("metric = 'report_trend'").first();
