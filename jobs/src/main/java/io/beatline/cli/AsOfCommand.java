@@ -1,0 +1,32 @@
+package io.beatline.cli;
+
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A stage command for one as-of date: loads the config, runs the stage, prints its one-line report. */
+abstract class AsOfCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The as-of date.")
+    LocalDate asOf;
+
+    /** Runs the stage for {@code asOf}. */
+    abstract JobResult run(JobContext context, LocalDate asOf);
+
+    @Override
+    public Integer call() {
+        JobContext context = configOptions.context();
+        long started = System.nanoTime();
+        String message = run(context, asOf).message();
+        System.out.println(getClass().getAnnotation(Command.class).name() + " " + asOf + ": " + message
+                + " (" + Beatline.seconds(started) + ")");
+        return 0;
+    }
+}
