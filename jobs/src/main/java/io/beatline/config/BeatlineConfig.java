@@ -18,7 +18,7 @@ public record BeatlineConfig(
         EngagementConfig engagement,
         Map<String, Map<String, CustomFieldType>> crmCustomFields,
         List<MetricDefinition> metrics,
-        Map<MetricDefinition.Entity, List<HealthComponent>> health,
+        Map<EntityType, List<HealthComponent>> health,
         boolean requireLandedInput,
         S3Config s3,
         SparkSettings spark,

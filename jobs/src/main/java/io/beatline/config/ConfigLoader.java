@@ -139,7 +139,7 @@ public final class ConfigLoader {
         EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"), npsWindow);
         Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
         List<MetricDefinition> metrics = metrics(c);
-        Map<MetricDefinition.Entity, List<HealthComponent>> health = health(c, metrics);
+        Map<EntityType, List<HealthComponent>> health = health(c, metrics);
 
         S3Config s3 = new S3Config(
                 optional(c, "s3.endpoint"),
@@ -212,7 +212,7 @@ public final class ConfigLoader {
             }
             Config metric = c.getConfig(key);
             onlyKeys(c, key, metric, METRIC_KEYS);
-            MetricDefinition.Entity entity = oneOf(c, key + ".entity", MetricDefinition.Entity.class);
+            EntityType entity = oneOf(c, key + ".entity", EntityType.class);
             List<MetricDefinition.Aggregate> aggregates = new java.util.ArrayList<>();
             if (metric.hasPath("aggregates")) {
                 for (String aggregateName : new java.util.TreeSet<>(metric.getObject("aggregates").keySet())) {
@@ -237,11 +237,11 @@ public final class ConfigLoader {
     private static final Set<String> COMPONENT_KEYS = Set.of("source", "weight", "good", "bad");
 
     /** {@code health { account | user { components { <name> { source, weight, good, bad } } } }}. */
-    private static Map<MetricDefinition.Entity, List<HealthComponent>> health(Config c, List<MetricDefinition> metrics) {
-        Map<MetricDefinition.Entity, List<HealthComponent>> byEntity = new java.util.EnumMap<>(MetricDefinition.Entity.class);
+    private static Map<EntityType, List<HealthComponent>> health(Config c, List<MetricDefinition> metrics) {
+        Map<EntityType, List<HealthComponent>> byEntity = new java.util.EnumMap<>(EntityType.class);
         for (String entityName : c.getObject("health").keySet()) {
             String key = ConfigUtil.joinPath("health", entityName);
-            MetricDefinition.Entity entity = java.util.Arrays.stream(MetricDefinition.Entity.values())
+            EntityType entity = java.util.Arrays.stream(EntityType.values())
                     .filter(e -> e.configName().equals(entityName)).findFirst()
                     .orElseThrow(() -> at(c, key, "health is for 'account' or 'user', not '" + entityName + "'"));
             onlyKeys(c, key, c.getConfig(key), Set.of("components"));
@@ -277,7 +277,7 @@ public final class ConfigLoader {
         return Map.copyOf(byEntity);
     }
 
-    private static MetricDefinition.Aggregate aggregate(Config c, String key, String name, MetricDefinition.Entity entity) {
+    private static MetricDefinition.Aggregate aggregate(Config c, String key, String name, EntityType entity) {
         if (!IDENTIFIER.matcher(name).matches()) {
             throw at(c, key, "an aggregate name is lower-case letters, digits and _ (value refers to it by name)");
         }
@@ -300,7 +300,7 @@ public final class ConfigLoader {
                         + " \"event:*\" (all counted events) or one \"custom:<metric>\"");
             }
         }
-        if (op == MetricDefinition.Op.USERS && (entity != MetricDefinition.Entity.ACCOUNT || custom.isPresent())) {
+        if (op == MetricDefinition.Op.USERS && (entity != EntityType.ACCOUNT || custom.isPresent())) {
             throw at(c, key + ".op", "users counts distinct users of an account's events: only for entity = account and event sources");
         }
         Optional<Integer> days = c.hasPath(key + ".days") ? Optional.of(c.getInt(key + ".days")) : Optional.empty();

@@ -8,20 +8,11 @@ import java.util.Optional;
  * One calculated metric of config {@code metrics} (SPEC 3.3): windowed aggregates over an
  * entity's daily series, combined by a Spark SQL {@code value} expression.
  */
-public record MetricDefinition(String name, Entity entity, List<Aggregate> aggregates, String value,
+public record MetricDefinition(String name, EntityType entity, List<Aggregate> aggregates, String value,
                                String origin, String definition) {
 
     public MetricDefinition {
         aggregates = List.copyOf(aggregates);
-    }
-
-    /** What a metric is computed for. */
-    public enum Entity {
-        USER, ACCOUNT;
-
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** The aggregate operations over a window's daily series. */

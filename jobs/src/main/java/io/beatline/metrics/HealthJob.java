@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.config.EntityType;
 import io.beatline.config.HealthComponent;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
@@ -44,14 +45,14 @@ public final class HealthJob {
     }
 
     public JobResult run(LocalDate asOf) {
-        Map<MetricDefinition.Entity, List<HealthComponent>> health = context.config().health();
+        Map<EntityType, List<HealthComponent>> health = context.config().health();
         return JobRunner.run(context, JOB, asOf, runId -> {
             Date d = Date.valueOf(asOf);
             Dataset<Row> ofDate = store.read(MetricValues.TABLE).filter(col("as_of_date").equalTo(lit(d)));
             Dataset<Row> rows = null;
             Dataset<Row> accountsScored = null;
-            for (Map.Entry<MetricDefinition.Entity, List<HealthComponent>> entry : health.entrySet()) {
-                boolean accounts = entry.getKey() == MetricDefinition.Entity.ACCOUNT;
+            for (Map.Entry<EntityType, List<HealthComponent>> entry : health.entrySet()) {
+                boolean accounts = entry.getKey() == EntityType.ACCOUNT;
                 Dataset<Row> entities = store.read(accounts ? AccountKpis.TABLE : UserEngagement.TABLE)
                         .filter(col("as_of_date").equalTo(lit(d)));
                 String idColumn = accounts ? "account_id" : "user_id";
@@ -88,7 +89,7 @@ public final class HealthJob {
                 store.replace(AccountKpis.TABLE, accountsScored.select(columns), "as_of_date = DATE'" + asOf + "'");
             }
             return new JobResult(RowCounts.written(written), written + " health values for "
-                    + String.join(" and ", health.keySet().stream().map(MetricDefinition.Entity::configName).toList()) + "s");
+                    + String.join(" and ", health.keySet().stream().map(EntityType::configName).toList()) + "s");
         });
     }
 }

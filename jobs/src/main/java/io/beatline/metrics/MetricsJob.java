@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
+import io.beatline.config.EntityType;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.JobContext;
@@ -54,7 +55,7 @@ public final class MetricsJob {
             Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
 
             Dataset<Row> values = null;
-            for (MetricDefinition.Entity entity : MetricDefinition.Entity.values()) {
+            for (EntityType entity : EntityType.values()) {
                 List<MetricDefinition> ofEntity = metrics.stream().filter(m -> m.entity() == entity).toList();
                 if (ofEntity.isEmpty()) {
                     continue;
@@ -63,7 +64,7 @@ public final class MetricsJob {
                 Dataset<Row> entities;
                 String idColumn;
                 Dataset<Row> customOfEntity = custom.filter(col("entity_type").equalTo(entity.configName()));
-                if (entity == MetricDefinition.Entity.USER) {
+                if (entity == EntityType.USER) {
                     facts = MetricValues.facts(activity.withColumn("entity_id", col("user_id")), customOfEntity);
                     entities = engagement;
                     idColumn = "user_id";

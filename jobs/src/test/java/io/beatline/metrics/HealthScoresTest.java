@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.config.ConfigLoader;
+import io.beatline.config.EntityType;
 import io.beatline.config.HealthComponent;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
@@ -80,7 +81,7 @@ class HealthScoresTest {
         Files.writeString(file, "metrics.m { entity = account, value = \"1\" }\n"
                 + "health.account.components.a { source = m, weight = 2, good = 1, bad = 0 }\n");
         HealthComponent component = ConfigLoader.load(Optional.of(file), List.of()).health()
-                .get(MetricDefinition.Entity.ACCOUNT).get(0);
+                .get(EntityType.ACCOUNT).get(0);
         assertTrue(component.sourceIsMetric(), "a plain name that is a metric is the metric");
         assertEquals(2.0, component.weight());
     }

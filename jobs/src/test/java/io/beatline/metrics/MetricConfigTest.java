@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.config.ConfigLoader;
+import io.beatline.config.EntityType;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class MetricConfigTest {
         Files.writeString(file, "metrics.t { entity = user, aggregates.now { source = \"event:a\", op = count, days = 7,"
                 + " offset-days = 7 }, value = \"now + 1\" }\n");
         MetricDefinition metric = ConfigLoader.load(Optional.of(file), List.of()).metrics().get(0);
-        assertEquals(MetricDefinition.Entity.USER, metric.entity());
+        assertEquals(EntityType.USER, metric.entity());
         assertEquals(MetricDefinition.Op.COUNT, metric.aggregates().get(0).op());
         assertEquals(List.of("a"), metric.aggregates().get(0).events());
         assertEquals(7, metric.aggregates().get(0).offsetDays());
