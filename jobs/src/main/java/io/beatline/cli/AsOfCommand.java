@@ -24,9 +24,10 @@ abstract class AsOfCommand implements Callable<Integer> {
     public Integer call() {
         JobContext context = configOptions.context();
         long started = System.nanoTime();
-        String message = run(context, asOf).message();
-        System.out.println(getClass().getAnnotation(Command.class).name() + " " + asOf + ": " + message
+        JobResult result = run(context, asOf);
+        System.out.println(getClass().getAnnotation(Command.class).name() + " " + asOf + ": " + result.message()
                 + " (" + Beatline.seconds(started) + ")");
+        result.parts().forEach(part -> System.out.println("  " + part.message()));
         return 0;
     }
 }

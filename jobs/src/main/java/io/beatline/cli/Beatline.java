@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
                 AccountKpisCommand.class,
                 MetricsCommand.class,
                 HealthCommand.class,
+                SegmentsCommand.class,
+                ExportSegmentCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
                 CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ import io.beatline.config.BeatlineConfig;
 import io.beatline.config.ConfigLoader;
 import io.beatline.core.JobContext;
 import io.beatline.core.SparkSessions;
+import io.beatline.segments.SegmentEvaluation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class ConfigOptions {
 
     public BeatlineConfig load() {
         Beatline.verbose = verbose;
-        return ConfigLoader.load(Optional.ofNullable(file), overrides);
+        BeatlineConfig config = ConfigLoader.load(Optional.ofNullable(file), overrides);
+        SegmentEvaluation.check(config); // fields, operators and values of every segment, before any Spark work
+        return config;
     }
 }

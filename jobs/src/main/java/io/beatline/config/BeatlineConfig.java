@@ -19,6 +19,7 @@ public record BeatlineConfig(
         Map<String, Map<String, CustomFieldType>> crmCustomFields,
         List<MetricDefinition> metrics,
         Map<EntityType, List<HealthComponent>> health,
+        List<SegmentDefinition> segments,
         boolean requireLandedInput,
         S3Config s3,
         SparkSettings spark,

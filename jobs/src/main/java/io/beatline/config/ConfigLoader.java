@@ -38,7 +38,7 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("conf", "application.conf");
 
     /** Keys whose children are the user's own names (event names, Spark settings, ...). */
-    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields", "metrics", "health");
+    private static final Set<String> FREE_FORM = Set.of("events.weights", "spark.conf", "crm.custom-fields", "metrics", "health", "segments");
 
     /** Keys never printed, hashed or logged. */
     private static final Set<String> SECRETS = Set.of("s3.access-key", "s3.secret-key");
@@ -140,6 +140,7 @@ public final class ConfigLoader {
         Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
         List<MetricDefinition> metrics = metrics(c);
         Map<EntityType, List<HealthComponent>> health = health(c, metrics);
+        List<SegmentDefinition> segments = new SegmentsConfigReader(excluded).read(c.getValue("segments"));
 
         S3Config s3 = new S3Config(
                 optional(c, "s3.endpoint"),
@@ -161,7 +162,7 @@ public final class ConfigLoader {
         SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, customFields, metrics, health, requireLanded, s3, spark, origin, hash(c));
+                new EventFieldMapping(fields), engagement, customFields, metrics, health, segments, requireLanded, s3, spark, origin, hash(c));
     }
 
     /** {@code crm.custom-fields { <entity> { <column> = <type> } }}. */

@@ -79,7 +79,7 @@ public final class TableStore {
      * The table's columns in contract order and types (then its custom columns, by name); a
      * missing column is a programming error named here.
      */
-    static Dataset<Row> conform(TableSpec table, Dataset<Row> rows) {
+    public static Dataset<Row> conform(TableSpec table, Dataset<Row> rows) {
         List<String> present = Arrays.asList(rows.columns());
         List<String> missing = new ArrayList<>();
         List<Column> columns = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.beatline.crm;
 
+import io.beatline.config.CustomFieldType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -31,6 +32,18 @@ public record CrmColumn(String name, Kind kind, boolean required) {
 
         Kind(DataType type) {
             this.type = type;
+        }
+
+        /** The kind of a custom column typed in {@code crm.custom-fields}. */
+        public static Kind of(CustomFieldType type) {
+            return switch (type) {
+                case STRING -> STRING;
+                case LONG -> LONG;
+                case DOUBLE -> DOUBLE;
+                case BOOLEAN -> BOOLEAN;
+                case DATE -> DATE;
+                case TIMESTAMP -> TIMESTAMP;
+            };
         }
     }
 

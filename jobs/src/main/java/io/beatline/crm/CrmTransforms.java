@@ -57,10 +57,10 @@ public final class CrmTransforms {
         }
         for (Map.Entry<String, CustomFieldType> custom : customTypes.entrySet()) {
             Column text = text(custom.getKey());
-            Column typed = typed(text, kindOf(custom.getValue()));
+            Column typed = typed(text, CrmColumn.Kind.of(custom.getValue()));
             selected.add(typed.as(custom.getKey()));
             reasons.add(when(text.isNotNull().and(typed.isNull()),
-                    lit("bad_" + problemOf(kindOf(custom.getValue())) + "_" + custom.getKey())));
+                    lit("bad_" + problemOf(CrmColumn.Kind.of(custom.getValue())) + "_" + custom.getKey())));
         }
         selected.add(coalesce(reasons.toArray(Column[]::new)).as("reason"));
         return records.select(selected.toArray(Column[]::new));
@@ -123,17 +123,6 @@ public final class CrmTransforms {
             case TIMESTAMP -> "timestamp";
             case BOOLEAN -> "boolean";
             default -> "value";
-        };
-    }
-
-    private static CrmColumn.Kind kindOf(CustomFieldType type) {
-        return switch (type) {
-            case STRING -> CrmColumn.Kind.STRING;
-            case LONG -> CrmColumn.Kind.LONG;
-            case DOUBLE -> CrmColumn.Kind.DOUBLE;
-            case BOOLEAN -> CrmColumn.Kind.BOOLEAN;
-            case DATE -> CrmColumn.Kind.DATE;
-            case TIMESTAMP -> CrmColumn.Kind.TIMESTAMP;
         };
     }
 }

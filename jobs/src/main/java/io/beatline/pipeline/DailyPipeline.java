@@ -12,6 +12,8 @@ import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
 import io.beatline.metrics.HealthJob;
 import io.beatline.metrics.MetricsJob;
+import io.beatline.segments.SegmentEvaluation;
+import io.beatline.segments.SegmentsJob;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class DailyPipeline {
     /** Runs the pipeline for {@code asOf}; returns one line per stage for the summary. */
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
+        new SegmentEvaluation(context.config(), asOf).checkWhere(context.spark()); // a bad segment fails before any stage
         JobRunner.run(context, JOB, asOf, runId -> {
             // 1. events: every landed folder up to asOf not yet ingested (and asOf's, if it changed)
             RowCounts ingested = ingestEvents(asOf, skipCorruptFiles, report);
@@ -50,7 +53,13 @@ public final class DailyPipeline {
             report.add("metrics: " + new MetricsJob(context).run(asOf).message());
             // 7. health scores from the KPIs and metrics
             report.add("health: " + new HealthJob(context).run(asOf).message());
-            return new JobResult(ingested.plus(crm.counts()), String.join("; ", report));
+            // 8. segment membership, changes, history and summary
+            JobResult segments = new SegmentsJob(context).run(asOf);
+            report.add("segments: " + segments.message());
+            segments.parts().forEach(part -> report.add("  " + part.message()));
+            // the run's log row gets the stages' lines; the per-segment lines are in the segments job's rows
+            List<String> stages = report.stream().filter(line -> !line.startsWith(" ")).toList();
+            return new JobResult(ingested.plus(crm.counts()), String.join("; ", stages));
         });
         return report;
     }

@@ -1,0 +1,278 @@
+package io.beatline.segments;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.beatline.config.BeatlineConfig;
+import io.beatline.config.EntityType;
+import io.beatline.config.SegmentDefinition;
+import io.beatline.config.SegmentRule;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * All segments of the config, compiled once for an as-of date and evaluated together: per
+ * entity, one aggregation of daily activity for every behavioural condition, one window per
+ * ranked field, then one boolean column per segment in dependency order (a segment after those
+ * it refers to). User segments come first: account segments may count matching users.
+ */
+public final class SegmentEvaluation {
+
+    private final LocalDate asOf;
+    private final ProfileFields userFields;
+    private final ProfileFields accountFields;
+    private final List<SegmentDefinition> userSegments;
+    private final List<SegmentDefinition> accountSegments;
+    private final Map<String, Column> rules = new LinkedHashMap<>();
+    private final Map<String, String> columns = new LinkedHashMap<>();
+    private final RuleCompiler.Features userFeatures = new RuleCompiler.Features("__u_");
+    private final RuleCompiler.Features accountFeatures = new RuleCompiler.Features("__a_");
+
+    /** Compiles every segment; a field, operator or value that does not fit is a config error. */
+    public SegmentEvaluation(BeatlineConfig config, LocalDate asOf) {
+        this.asOf = asOf;
+        this.userFields = ProfileFields.of(EntityType.USER, config);
+        this.accountFields = ProfileFields.of(EntityType.ACCOUNT, config);
+        this.userSegments = inDependencyOrder(config.segments(), EntityType.USER);
+        this.accountSegments = inDependencyOrder(config.segments(), EntityType.ACCOUNT);
+        Map<String, String> userColumns = new LinkedHashMap<>();
+        Map<String, String> accountColumns = new LinkedHashMap<>();
+        for (SegmentDefinition segment : config.segments()) {
+            String column = "__segment_" + columns.size();
+            columns.put(segment.id(), column);
+            (segment.entity() == EntityType.USER ? userColumns : accountColumns).put(segment.id(), column);
+        }
+        RuleCompiler users = new RuleCompiler(userFields, asOf, userFeatures, userColumns, null);
+        RuleCompiler accounts = new RuleCompiler(accountFields, asOf, accountFeatures, accountColumns, users);
+        for (SegmentDefinition segment : userSegments) {
+            rules.put(segment.id(), users.compile(segment.rule()));
+        }
+        for (SegmentDefinition segment : accountSegments) {
+            rules.put(segment.id(), accounts.compile(segment.rule()));
+        }
+    }
+
+    /** Checks every segment of the config without Spark: fields, operators, values. */
+    public static void check(BeatlineConfig config) {
+        new SegmentEvaluation(config, LocalDate.now(config.timeZone()));
+    }
+
+    public boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    public List<SegmentDefinition> segments(EntityType entity) {
+        return entity == EntityType.USER ? userSegments : accountSegments;
+    }
+
+    public ProfileFields fields(EntityType entity) {
+        return entity == EntityType.USER ? userFields : accountFields;
+    }
+
+    /** The first activity date the behavioural conditions of an entity read; null for all time, D when none. */
+    public LocalDate activityReadFrom(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).readFrom(asOf).orElse(null);
+    }
+
+    public boolean needsActivity(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).needsActivity();
+    }
+
+    /**
+     * Resolves every {@code where} against an empty profile, so a column that does not exist or
+     * an expression that is not boolean is a config error naming the segment before anything is
+     * read or written.
+     */
+    public void checkWhere(SparkSession spark) {
+        for (SegmentDefinition segment : userSegments) {
+            checkWhere(spark, segment.rule(), userFields);
+        }
+        for (SegmentDefinition segment : accountSegments) {
+            checkWhere(spark, segment.rule(), accountFields);
+        }
+    }
+
+    private void checkWhere(SparkSession spark, SegmentRule rule, ProfileFields fields) {
+        if (rule instanceof SegmentRule.Where where) {
+            DataType type;
+            try {
+                type = spark.createDataFrame(List.of(), fields.schema()).select(org.apache.spark.sql.functions.expr(where.expression()))
+                        .schema().fields()[0].dataType();
+            } catch (Exception e) { // AnalysisException is checked, thrown undeclared
+                String problem = e instanceof AnalysisException analysis ? analysis.getSimpleMessage() : e.getMessage();
+                throw where.source().child("where", where.source().location()).problem("does not resolve against the "
+                        + fields.entity().configName() + " profile: " + problem.lines().findFirst().orElse(problem)
+                        + " (docs/segments.md lists the fields)");
+            }
+            if (!(type instanceof BooleanType)) {
+                throw where.source().child("where", where.source().location()).problem("is " + type.simpleString()
+                        + ", not a boolean condition; compare it, e.g. \"" + where.expression() + " > 0\"");
+            }
+        }
+        for (SegmentRule child : SegmentRule.children(rule)) {
+            checkWhere(spark, child, rule instanceof SegmentRule.UsersMatching ? userFields : fields);
+        }
+    }
+
+    /**
+     * User profiles with one boolean column per user segment ({@link #column}) and per
+     * users-matching rule. {@code activity}: user_id, activity_date, event, event_count.
+     */
+    public Dataset<Row> evaluateUsers(Dataset<Row> profiles, Dataset<Row> activity) {
+        Dataset<Row> users = withActivityFeatures(profiles, "user_id", activity.withColumnRenamed("user_id", "__entity_id"),
+                userFeatures);
+        users = withRanks(users, userFeatures);
+        for (SegmentDefinition segment : userSegments) {
+            users = users.withColumn(columns.get(segment.id()), rules.get(segment.id()));
+        }
+        for (RuleCompiler.Features.UsersMatching matching : accountFeatures.usersMatching) {
+            users = users.withColumn(matching.userColumn(), matching.userRule());
+        }
+        return users;
+    }
+
+    /**
+     * Account profiles with one boolean column per account segment. {@code activity}: the users'
+     * daily activity with the account they belong to as account_id; {@code users}: the result of
+     * {@link #evaluateUsers} (for users-matching).
+     */
+    public Dataset<Row> evaluateAccounts(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> users) {
+        Dataset<Row> accounts = withActivityFeatures(profiles, "account_id",
+                activity.withColumnRenamed("account_id", "__entity_id"), accountFeatures);
+        accounts = withRanks(accounts, accountFeatures);
+        if (!accountFeatures.usersMatching.isEmpty()) {
+            List<Column> counts = new ArrayList<>();
+            for (RuleCompiler.Features.UsersMatching matching : accountFeatures.usersMatching) {
+                counts.add(sum(when(col(matching.userColumn()), 1L).otherwise(0L)).as(matching.countColumn()));
+            }
+            Dataset<Row> perAccount = users.filter(col("account_id").isNotNull())
+                    .groupBy(col("account_id").as("__matching_account"))
+                    .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+            accounts = accounts.join(perAccount, col("account_id").equalTo(col("__matching_account")), "left")
+                    .drop("__matching_account");
+            for (RuleCompiler.Features.UsersMatching matching : accountFeatures.usersMatching) {
+                accounts = accounts.withColumn(matching.countColumn(), coalesce(col(matching.countColumn()), lit(0L)));
+            }
+        }
+        for (SegmentDefinition segment : accountSegments) {
+            accounts = accounts.withColumn(columns.get(segment.id()), rules.get(segment.id()));
+        }
+        return accounts;
+    }
+
+    /** One row per member of an evaluated frame's segments: segment_id, entity_type, entity_id. */
+    public Dataset<Row> members(Dataset<Row> evaluated, EntityType entity) {
+        List<SegmentDefinition> segments = segments(entity);
+        String idColumn = entity == EntityType.USER ? "user_id" : "account_id";
+        Column[] ids = segments.stream().map(s -> when(col(columns.get(s.id())), lit(s.id()))).toArray(Column[]::new);
+        return evaluated.select(col(idColumn).as("entity_id"), explode(array_compact(array(ids))).as("segment_id"))
+                .select(col("segment_id"), lit(entity.configName()).as("entity_type"), col("entity_id"));
+    }
+
+    /** The column of a segment in an evaluated frame. */
+    public String column(String segmentId) {
+        return columns.get(segmentId);
+    }
+
+    private Dataset<Row> withActivityFeatures(Dataset<Row> profiles, String idColumn, Dataset<Row> activity,
+                                              RuleCompiler.Features features) {
+        if (!features.needsActivity()) {
+            return profiles;
+        }
+        List<Column> aggregates = new ArrayList<>();
+        for (Map.Entry<RuleCompiler.Features.Count, String> entry : features.counts.entrySet()) {
+            RuleCompiler.Features.Count count = entry.getKey();
+            Column in = event(count.event()).and(col("activity_date").leq(lit(Date.valueOf(asOf.minusDays(count.offset())))));
+            if (count.days().isPresent()) {
+                in = in.and(col("activity_date").geq(lit(Date.valueOf(asOf.minusDays(count.offset() + count.days().get() - 1L)))));
+            }
+            aggregates.add(sum(when(in, col("event_count")).otherwise(0L)).as(entry.getValue()));
+        }
+        for (Map.Entry<RuleCompiler.Features.Periods, String> entry : features.periods.entrySet()) {
+            RuleCompiler.Features.Periods periods = entry.getKey();
+            Column in = event(periods.event()).and(col("event_count").gt(0))
+                    .and(col("activity_date").geq(lit(Date.valueOf(asOf.minusDays((long) periods.periods() * periods.periodDays() - 1L)))))
+                    .and(col("activity_date").leq(lit(Date.valueOf(asOf))));
+            // period 0 is the last period-days days up to D, period 1 the ones before, ...
+            Column period = floor(datediff(lit(Date.valueOf(asOf)), col("activity_date")).divide(periods.periodDays()));
+            aggregates.add(count_distinct(when(in, period)).as(entry.getValue()));
+        }
+        Dataset<Row> perEntity = activity.groupBy(col("__entity_id"))
+                .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+        Dataset<Row> joined = profiles.join(perEntity, col(idColumn).equalTo(col("__entity_id")), "left").drop("__entity_id");
+        Set<String> featureColumns = new LinkedHashSet<>(features.counts.values());
+        featureColumns.addAll(features.periods.values());
+        for (String feature : featureColumns) {
+            joined = joined.withColumn(feature, coalesce(col(feature), lit(0L)));
+        }
+        return joined;
+    }
+
+    private static Column event(String event) {
+        return event.equals("*") ? lit(true) : col("event").equalTo(lit(event));
+    }
+
+    private static Dataset<Row> withRanks(Dataset<Row> profiles, RuleCompiler.Features features) {
+        Dataset<Row> ranked = profiles;
+        for (RuleCompiler.Features.Rank rank : features.ranks.values()) {
+            Column field = col(RuleCompiler.quoted(rank.field()));
+            // one window over all entities of the date: a few thousand to a few million rows, fine in one partition
+            ranked = ranked
+                    .withColumn(rank.rankColumn(), when(field.isNotNull(),
+                            rank().over(Window.orderBy(rank.descending() ? field.desc_nulls_last() : field.asc_nulls_last()))))
+                    .withColumn(rank.countColumn(), count(field).over());
+        }
+        return ranked;
+    }
+
+    /** The entity's segments, each after the segments its rule refers to (the config has no cycles). */
+    static List<SegmentDefinition> inDependencyOrder(List<SegmentDefinition> all, EntityType entity) {
+        Map<String, SegmentDefinition> byId = new LinkedHashMap<>();
+        all.stream().filter(s -> s.entity() == entity).forEach(s -> byId.put(s.id(), s));
+        List<SegmentDefinition> ordered = new ArrayList<>();
+        Set<String> placed = new LinkedHashSet<>();
+        for (SegmentDefinition segment : byId.values()) {
+            place(segment, byId, placed, ordered);
+        }
+        return ordered;
+    }
+
+    private static void place(SegmentDefinition segment, Map<String, SegmentDefinition> byId, Set<String> placed,
+                              List<SegmentDefinition> ordered) {
+        if (!placed.add(segment.id())) {
+            return;
+        }
+        for (SegmentRule.InSegment reference : SegmentRule.references(segment.rule())) {
+            SegmentDefinition target = byId.get(reference.segmentId());
+            if (target != null) {
+                place(target, byId, placed, ordered);
+            }
+        }
+        ordered.add(segment);
+    }
+}

@@ -1,0 +1,216 @@
+package io.beatline.segments;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.UserDailyActivity;
+import io.beatline.config.EntityType;
+import io.beatline.config.SegmentDefinition;
+import io.beatline.core.JobContext;
+import io.beatline.core.JobResult;
+import io.beatline.core.JobRunner;
+import io.beatline.core.RowCounts;
+import io.beatline.core.TableStore;
+import io.beatline.crm.CrmEntity;
+import io.beatline.crm.CrmSnapshots;
+import io.beatline.engagement.UserEngagement;
+import io.beatline.metrics.MetricValues;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Job {@code segments}: evaluates every segment of config {@code segments} for D and writes, in
+ * this order, {@code segment_membership} for D, {@code segment_changes} (D against the latest
+ * earlier snapshot, and the next later snapshot against D when D was run out of order),
+ * {@code segment_history}, {@code segment_definitions} and last {@code segment_summary}, whose
+ * dates are therefore the complete snapshots. Behavioural conditions read user_daily_activity.
+ */
+public final class SegmentsJob {
+
+    public static final String JOB = "segments";
+
+    private final JobContext context;
+    private final TableStore store;
+
+    public SegmentsJob(JobContext context) {
+        this.context = context;
+        this.store = context.store();
+    }
+
+    public JobResult run(LocalDate asOf) {
+        SegmentEvaluation evaluation = new SegmentEvaluation(context.config(), asOf);
+        evaluation.checkWhere(context.spark());
+        return JobRunner.run(context, JOB, asOf, runId -> {
+            if (evaluation.isEmpty()) {
+                return new JobResult(RowCounts.NONE, "no segments configured");
+            }
+            Date d = Date.valueOf(asOf);
+            // 1. evaluate every segment on the profiles of D
+            Dataset<Row> engagement = store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d)));
+            Dataset<Row> accountProfiles = accountProfiles(evaluation, asOf).persist();
+            Dataset<Row> users = evaluateUsers(evaluation, engagement, accountProfiles, asOf).persist();
+            Dataset<Row> accounts = evaluateAccounts(evaluation, engagement, accountProfiles, users, asOf).persist();
+            try {
+                Dataset<Row> members = evaluation.members(users, EntityType.USER)
+                        .unionByName(evaluation.members(accounts, EntityType.ACCOUNT));
+                long memberRows = store.replace(SegmentMembership.TABLE, members.withColumn("as_of_date", lit(d)),
+                        "as_of_date = DATE'" + asOf + "'");
+                Dataset<Row> current = membership(List.of(asOf));
+
+                // 2. changes against the neighbouring snapshots
+                TreeSet<LocalDate> snapshots = snapshotDates();
+                snapshots.remove(asOf);
+                Optional<LocalDate> previous = Optional.ofNullable(snapshots.lower(asOf));
+                Optional<LocalDate> next = Optional.ofNullable(snapshots.higher(asOf));
+                Dataset<Row> changes = SegmentChanges.between(previous.map(p -> membership(List.of(p)))
+                        .orElse(current.limit(0)), current, asOf);
+                List<LocalDate> changed = new ArrayList<>(List.of(asOf));
+                if (next.isPresent()) {
+                    changes = changes.unionByName(SegmentChanges.between(current, membership(List.of(next.get())), next.get()));
+                    changed.add(next.get());
+                }
+                store.replace(SegmentChanges.TABLE, changes, inDates(changed));
+
+                // 3. history from the previous snapshot on (all of it when D is the first)
+                TreeSet<LocalDate> historyDates = new TreeSet<>(previous.isPresent() ? snapshots.tailSet(previous.get(), true) : snapshots);
+                historyDates.add(asOf);
+                Dataset<Row> spanning = store.read(SegmentHistory.TABLE).limit(0);
+                String historyCondition = "segment_id IS NOT NULL";
+                if (previous.isPresent()) {
+                    String p = "DATE'" + previous.get() + "'";
+                    spanning = store.read(SegmentHistory.TABLE)
+                            .filter("valid_from <= " + p + " AND (valid_to IS NULL OR valid_to > " + p + ")");
+                    historyCondition = "valid_to IS NULL OR valid_to > " + p;
+                }
+                Dataset<Row> intervals = SegmentHistory.intervals(membership(List.copyOf(historyDates)),
+                        List.copyOf(historyDates), spanning).localCheckpoint();
+                store.replace(SegmentHistory.TABLE, intervals, historyCondition);
+
+                // 4. definitions
+                List<Row> definitions = SegmentDefinitions.merge(store.read(SegmentDefinitions.TABLE).collectAsList(),
+                        context.config().segments(), asOf);
+                store.replace(SegmentDefinitions.TABLE,
+                        context.spark().createDataFrame(definitions, SegmentDefinitions.TABLE.schema()), "segment_id IS NOT NULL");
+
+                // 5. summary last: once it has D, D's snapshot is complete
+                List<Row> summary = summary(evaluation, engagement, accounts, current, changes, asOf, next);
+                store.replace(SegmentSummary.TABLE, context.spark().createDataFrame(summary, SegmentSummary.TABLE.schema()),
+                        inDates(changed));
+                return result(summary, context.config().segments(), asOf, memberRows);
+            } finally {
+                accountProfiles.unpersist();
+                users.unpersist();
+                accounts.unpersist();
+            }
+        });
+    }
+
+    private Dataset<Row> evaluateUsers(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accountProfiles,
+                                       LocalDate asOf) {
+        Dataset<Row> profiles = SegmentProfiles.users(engagement, CrmSnapshots.asOf(store, CrmEntity.END_USERS, asOf),
+                accountProfiles, metricValues(EntityType.USER, Date.valueOf(asOf)), evaluation.fields(EntityType.USER).schema());
+        return evaluation.evaluateUsers(profiles, activity(evaluation, EntityType.USER, asOf)
+                .select("user_id", "activity_date", "event", "event_count"));
+    }
+
+    private Dataset<Row> evaluateAccounts(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accountProfiles,
+                                          Dataset<Row> users, LocalDate asOf) {
+        Dataset<Row> activity = activity(evaluation, EntityType.ACCOUNT, asOf);
+        // a user's activity counts for the account user_engagement gives it on D, as in metrics
+        Dataset<Row> userAccounts = engagement.select(col("user_id").as("a_user"), col("account_id"))
+                .filter(col("account_id").isNotNull());
+        Dataset<Row> accountActivity = activity.drop("account_id")
+                .join(userAccounts, col("user_id").equalTo(col("a_user")))
+                .select("account_id", "activity_date", "event", "event_count");
+        return evaluation.evaluateAccounts(accountProfiles, accountActivity, users);
+    }
+
+    /** The account profiles of D (users' {@code account.<field>} come from these too). */
+    private Dataset<Row> accountProfiles(SegmentEvaluation evaluation, LocalDate asOf) {
+        Date d = Date.valueOf(asOf);
+        return SegmentProfiles.accounts(store.read(AccountKpis.TABLE).filter(col("as_of_date").equalTo(lit(d))),
+                CrmSnapshots.asOf(store, CrmEntity.COMPANIES, asOf), metricValues(EntityType.ACCOUNT, d),
+                evaluation.fields(EntityType.ACCOUNT).schema());
+    }
+
+    private Dataset<Row> metricValues(EntityType entity, Date d) {
+        return store.read(MetricValues.TABLE)
+                .filter(col("as_of_date").equalTo(lit(d)).and(col("entity_type").equalTo(entity.configName())))
+                .select("entity_id", "metric", "value");
+    }
+
+    /** user_daily_activity over the days the entity's behavioural conditions look at; none when they look at none. */
+    private Dataset<Row> activity(SegmentEvaluation evaluation, EntityType entity, LocalDate asOf) {
+        Dataset<Row> activity = store.read(UserDailyActivity.TABLE);
+        if (!evaluation.needsActivity(entity)) {
+            return activity.limit(0);
+        }
+        activity = activity.filter(col("activity_date").leq(lit(Date.valueOf(asOf))));
+        LocalDate from = evaluation.activityReadFrom(entity);
+        return from == null ? activity : activity.filter(col("activity_date").geq(lit(Date.valueOf(from))));
+    }
+
+    private Dataset<Row> membership(List<LocalDate> dates) {
+        return store.read(SegmentMembership.TABLE).filter(inDates(dates));
+    }
+
+    /** The dates with a complete snapshot: those in segment_summary. */
+    private TreeSet<LocalDate> snapshotDates() {
+        return store.read(SegmentSummary.TABLE).select("as_of_date").distinct().collectAsList().stream()
+                .map(row -> row.getDate(0).toLocalDate()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private List<Row> summary(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accounts,
+                              Dataset<Row> current, Dataset<Row> changes, LocalDate asOf, Optional<LocalDate> next) {
+        List<Row> segmentRows = context.config().segments().stream()
+                .map(s -> RowFactory.create(s.id(), s.entity().configName())).toList();
+        Dataset<Row> segments = context.spark().createDataFrame(segmentRows,
+                new StructType().add("segment_id", DataTypes.StringType).add("entity_type", DataTypes.StringType));
+        Dataset<Row> bases = context.spark().createDataFrame(List.of(
+                RowFactory.create("user", engagement.count()), RowFactory.create("account", accounts.count())),
+                new StructType().add("entity_type", DataTypes.StringType).add("base", DataTypes.LongType));
+        Date d = Date.valueOf(asOf);
+        Dataset<Row> summary = SegmentSummary.summarize(segments, current, engagement, bases,
+                changes.filter(col("as_of_date").equalTo(lit(d))), asOf);
+        if (next.isPresent()) {
+            Date n = Date.valueOf(next.get());
+            Dataset<Row> nextSummary = store.read(SegmentSummary.TABLE).filter(col("as_of_date").equalTo(lit(n)));
+            summary = summary.unionByName(SegmentSummary.withChanges(nextSummary, changes.filter(col("as_of_date").equalTo(lit(n)))));
+        }
+        return TableStore.conform(SegmentSummary.TABLE, summary).collectAsList();
+    }
+
+    /** The totals, and one part per segment in config order. */
+    private static JobResult result(List<Row> summary, List<SegmentDefinition> segments, LocalDate asOf, long memberRows) {
+        List<JobResult.Part> parts = new ArrayList<>();
+        long entered = 0;
+        long exited = 0;
+        List<String> order = segments.stream().map(SegmentDefinition::id).toList();
+        List<Row> ofDate = summary.stream().filter(row -> row.getDate(0).toLocalDate().equals(asOf))
+                .sorted(java.util.Comparator.comparingInt(row -> order.indexOf(row.getString(1)))).toList();
+        for (Row row : ofDate) {
+            entered += row.getLong(6);
+            exited += row.getLong(7);
+            parts.add(new JobResult.Part(row.getString(1), RowCounts.written(row.getLong(3)),
+                    row.getString(1) + ": " + row.getLong(3) + " members, " + row.getLong(6) + " entered, "
+                            + row.getLong(7) + " exited"));
+        }
+        return new JobResult(RowCounts.written(memberRows), parts.size() + " segments, " + memberRows + " memberships, "
+                + entered + " entered, " + exited + " exited", parts);
+    }
+
+    private static String inDates(List<LocalDate> dates) {
+        return "as_of_date IN (" + dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", ")) + ")";
+    }
+}
