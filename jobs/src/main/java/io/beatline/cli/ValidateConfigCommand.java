@@ -1,13 +1,14 @@
 package io.beatline.cli;
 
 import io.beatline.config.BeatlineConfig;
+import io.beatline.config.EntityType;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code beatline validate-config}: loads and checks the configuration; starts no Spark. */
 @Command(name = "validate-config", mixinStandardHelpOptions = true,
-        description = "Check a configuration without running any job (exit 2 and the file, line and key on error).")
+        description = "Check a configuration (segments included) without running any job (exit 2 and the file, line and key on error).")
 final class ValidateConfigCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,6 +21,10 @@ final class ValidateConfigCommand implements Callable<Integer> {
         System.out.println("  raw       " + config.raw());
         System.out.println("  lake      " + config.lake());
         System.out.println("  time-zone " + config.timeZone());
+        System.out.println("  metrics   " + config.metrics().size());
+        long userSegments = config.segments().stream().filter(s -> s.entity() == EntityType.USER).count();
+        System.out.println("  segments  " + config.segments().size() + " (" + userSegments + " user, "
+                + (config.segments().size() - userSegments) + " account)");
         return 0;
     }
 }

@@ -11,14 +11,11 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.beatline.core.BeatlineException;
-import java.nio.charset.StandardCharsets;
+import io.beatline.core.Hashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -420,12 +417,6 @@ public final class ConfigLoader {
         for (String secret : SECRETS) {
             withoutSecrets = withoutSecrets.withoutPath(secret);
         }
-        String rendered = withoutSecrets.root().render(ConfigRenderOptions.concise());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.shortSha256(withoutSecrets.root().render(ConfigRenderOptions.concise()));
     }
 }

@@ -1,9 +1,6 @@
 package io.beatline.config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.beatline.core.Hashes;
 
 /**
  * One segment (persona) of config {@code segments} (SPEC 3.4): who is in it is decided by
@@ -20,12 +17,6 @@ public record SegmentDefinition(String id, String name, String description, Enti
 
     /** A short hash of the canonical rule: it changes exactly when what decides membership changes. */
     public String ruleHash() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((entity.configName() + ":" + canonicalRule()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.shortSha256(entity.configName() + ":" + canonicalRule());
     }
 }

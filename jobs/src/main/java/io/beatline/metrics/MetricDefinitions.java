@@ -3,11 +3,8 @@ package io.beatline.metrics;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.beatline.config.MetricDefinition;
+import io.beatline.core.Hashes;
 import io.beatline.core.TableSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -31,14 +28,6 @@ public final class MetricDefinitions {
 
     public static List<Row> rows(List<MetricDefinition> metrics) {
         return metrics.stream().map(m -> RowFactory.create(m.name(), m.entity().configName(), m.definition(),
-                sha256(m.definition()))).toList();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                Hashes.shortSha256(m.definition()))).toList();
     }
 }

@@ -71,7 +71,7 @@ public final class SegmentExport {
                 var writer = (format == Format.PARQUET ? exported : exported.coalesce(1)).write().mode(SaveMode.Overwrite);
                 switch (format) {
                     case CSV -> writer.option("header", "true").csv(out);
-                    case JSON -> writer.json(out);
+                    case JSON -> writer.option("ignoreNullFields", "false").json(out); // every line has every key
                     case PARQUET -> writer.parquet(out);
                 }
                 return new JobResult(RowCounts.written(count), count + (changesOnly ? " changes" : " members") + " of "

@@ -18,8 +18,14 @@ import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.SilverEvents;
 import io.beatline.metrics.MetricDefinitions;
 import io.beatline.metrics.MetricValues;
+import io.beatline.segments.SegmentChanges;
+import io.beatline.segments.SegmentDefinitions;
+import io.beatline.segments.SegmentHistory;
+import io.beatline.segments.SegmentMembership;
+import io.beatline.segments.SegmentSummary;
 import io.beatline.testing.Contracts;
 import io.beatline.testing.TestLake;
+import io.beatline.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +46,12 @@ class SamplesEndToEndIT {
             CrmEntity.COMPANIES.table, CrmEntity.END_USERS.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table,
             CrmEntity.CONVERSATIONS.table, CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table, CrmQuarantine.TABLE,
             UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, ProcessedBatches.TABLE, UserEngagement.TABLE,
-            AccountKpis.TABLE, MetricValues.TABLE, MetricDefinitions.TABLE);
+            AccountKpis.TABLE, MetricValues.TABLE, MetricDefinitions.TABLE, SegmentMembership.TABLE, SegmentChanges.TABLE,
+            SegmentHistory.TABLE, SegmentSummary.TABLE, SegmentDefinitions.TABLE);
     /** Tables written again by every run for its as-of date (a function of their inputs): same rows, new commit. */
     static final List<TableSpec> RECOMPUTED = List.of(UserEngagement.TABLE, AccountKpis.TABLE, MetricValues.TABLE,
-            MetricDefinitions.TABLE);
+            MetricDefinitions.TABLE, SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentSummary.TABLE,
+            SegmentDefinitions.TABLE);
 
     @TempDir
     Path dir;
@@ -93,6 +101,7 @@ class SamplesEndToEndIT {
         assertEquals(0, lake.table(AccountKpis.TABLE).filter("health_score < 0 OR health_score > 100").count());
         assertTrue(second.out().contains("engagement: "), second.out());
         assertEquals(0, lake.table(PipelineRuns.TABLE).filter("status = 'failed'").count());
+        segmentsAgreeWithSilverEvents(lake, second);
 
         Map<TableSpec, List<Row>> recomputedBefore = new LinkedHashMap<>();
         RECOMPUTED.forEach(table -> recomputedBefore.put(table, sorted(lake, table)));
@@ -103,5 +112,24 @@ class SamplesEndToEndIT {
         TABLES.stream().filter(table -> !RECOMPUTED.contains(table))
                 .forEach(table -> assertEquals(versions.get(table), lake.version(table), table.name() + " changed"));
         RECOMPUTED.forEach(table -> assertEquals(recomputedBefore.get(table), sorted(lake, table), table.name() + " rows changed"));
+    }
+
+    /** power-users, recomputed from silver events with SQL (a path independent of daily activity), and the run's report. */
+    private static void segmentsAgreeWithSilverEvents(TestLake lake, Cli run) {
+        assertEquals(2, lake.table(SegmentSummary.TABLE).select("as_of_date").distinct().count());
+        long configured = lake.table(SegmentDefinitions.TABLE).count();
+        assertEquals(configured, lake.table(SegmentSummary.TABLE).filter("as_of_date = DATE'2026-06-30'").count());
+        lake.table(SilverEvents.TABLE).createOrReplaceTempView("e2e_events");
+        List<String> expected = TestSpark.session().sql("SELECT user_id FROM e2e_events WHERE counted AND event = 'run_report'"
+                + " AND event_date BETWEEN DATE'2026-06-17' AND DATE'2026-06-30' AND user_id IS NOT NULL"
+                + " GROUP BY user_id HAVING count(*) >= 6 ORDER BY user_id").collectAsList().stream().map(r -> r.getString(0)).toList();
+        List<String> members = lake.table(SegmentMembership.TABLE)
+                .filter("as_of_date = DATE'2026-06-30' AND segment_id = 'power-users'").orderBy("entity_id")
+                .collectAsList().stream().map(r -> r.<String>getAs("entity_id")).toList();
+        assertTrue(expected.size() > 10, "the samples have power users: " + expected.size());
+        assertEquals(expected, members);
+        assertTrue(run.out().contains("  power-users: " + members.size() + " members, "), run.out());
+        long changes = lake.table(SegmentChanges.TABLE).filter("as_of_date = DATE'2026-06-30'").count();
+        assertTrue(changes > 0, "some users enter or leave a segment between two days");
     }
 }
