@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one job for one date and writes its row to the run log whatever happens: succeeded with
- * its counts, or failed with the error's message, before the error goes on to the caller.
+ * its counts, or failed with the error's message, before the error goes on to the caller. The
+ * job holds the lake's {@link LakeLock} while it runs.
  */
 public final class JobRunner {
 
@@ -26,8 +27,14 @@ public final class JobRunner {
         Instant started = Instant.now();
         LOG.info("{} {}: started (run {})", job, date, runId);
         JobResult result;
+        Lake lake = context.store().lake();
         try {
-            result = body.apply(runId);
+            LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
+            try {
+                result = body.apply(runId);
+            } finally {
+                LakeLock.release(context.spark(), lake);
+            }
         } catch (Exception e) { // Spark throws checked exceptions undeclared
             BeatlineException error = e instanceof BeatlineException b ? b
                     : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);

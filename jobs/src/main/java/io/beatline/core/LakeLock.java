@@ -1,0 +1,132 @@
+package io.beatline.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One beatline job per lake at a time: a lock file {@code <lake>/meta/_beatline.lock}, created
+ * only if absent, naming the holder (job, date, host, process). A second job finds it and stops
+ * with exit code 1 before touching a table. Jobs nested in one process ({@code run} and its
+ * stages) share the lock. A lock left by a process that was killed on this host is taken over;
+ * one from another host must be removed by hand once that job is known to be gone. On local
+ * and HDFS file systems the create is atomic; on S3 it is a check then a write, so two jobs
+ * started within the same moment may both pass: there the scheduler's one-run-at-a-time rule
+ * (Airflow's max_active_runs=1) is the guarantee.
+ */
+public final class LakeLock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeLock.class);
+
+    /** Locks this process holds, by lake root, with how many nested jobs hold each. */
+    private static final Map<String, Integer> HELD = new HashMap<>();
+
+    private LakeLock() {
+    }
+
+    /** Takes the lake's lock for {@code job} (or joins this process's own); call {@link #release} after. */
+    public static synchronized void acquire(SparkSession spark, Lake lake, String job, String date) {
+        if (HELD.containsKey(lake.root())) {
+            HELD.merge(lake.root(), 1, Integer::sum);
+            return;
+        }
+        Path path = path(lake);
+        String holder = "job " + job + " " + date + ", process " + ProcessHandle.current().pid() + " on " + host()
+                + ", since " + Instant.now();
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!tryCreate(fs, path, holder)) {
+                String other = read(fs, path);
+                if (!heldByDeadProcessHere(other)) {
+                    throw BeatlineException.jobFailure("Another beatline job is working on the lake " + lake.root()
+                            + " (" + other.strip() + "). beatline runs one job per lake at a time: wait for it and run this"
+                            + " again. If that job is gone (its host was lost), delete " + path + " and rerun.", null);
+                }
+                LOG.warn("Taking over the lake lock {} from a process that is no longer running ({})", path, other.strip());
+                fs.delete(path, false);
+                if (!tryCreate(fs, path, holder)) {
+                    throw BeatlineException.jobFailure("Another beatline job took the lake lock " + path
+                            + " at the same moment (" + read(fs, path).strip() + "); wait for it and run this again.", null);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take the lake lock " + path + ": " + e.getMessage(), e);
+        }
+        HELD.put(lake.root(), 1);
+    }
+
+    public static synchronized void release(SparkSession spark, Lake lake) {
+        Integer count = HELD.get(lake.root());
+        if (count == null) {
+            return;
+        }
+        if (count > 1) {
+            HELD.put(lake.root(), count - 1);
+            return;
+        }
+        HELD.remove(lake.root());
+        Path path = path(lake);
+        try {
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);
+        } catch (IOException e) {
+            LOG.warn("Could not remove the lake lock {}: {}; the next job on this host takes it over", path, e.getMessage());
+        }
+    }
+
+    static Path path(Lake lake) {
+        return new Path(lake.root() + "/meta/_beatline.lock");
+    }
+
+    private static boolean tryCreate(FileSystem fs, Path path, String holder) throws IOException {
+        try (OutputStream out = fs.create(path, false)) {
+            out.write((holder + "\n").getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (FileAlreadyExistsException | org.apache.hadoop.fs.ParentNotDirectoryException e) {
+            return false;
+        } catch (IOException e) {
+            if (fs.exists(path)) { // some file systems say "exists" with a plain IOException
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String read(FileSystem fs, Path path) throws IOException {
+        try (InputStream in = fs.open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            return "released meanwhile";
+        }
+    }
+
+    /** "process 123 on host-a": true when host-a is this host and process 123 is not running. */
+    private static boolean heldByDeadProcessHere(String holder) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("process (\\d+) on (\\S+?),").matcher(holder);
+        if (!m.find() || !m.group(2).equals(host())) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}
