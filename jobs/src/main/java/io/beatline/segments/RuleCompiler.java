@@ -85,7 +85,7 @@ final class RuleCompiler {
         }
         if (rule instanceof SegmentRule.UsersMatching matching) {
             Column userRule = users.compile(matching.rule());
-            return col(features.usersMatching(userRule, matching.rule())).geq(matching.atLeast());
+            return col(features.usersMatching(userRule)).geq(matching.atLeast());
         }
         if (rule instanceof SegmentRule.Where where) {
             return coalesce(expr(where.expression()), lit(false));
@@ -321,7 +321,7 @@ final class RuleCompiler {
                     prefix + "rank_" + ranks.size(), prefix + "ranked_" + ranks.size()));
         }
 
-        String usersMatching(Column userRule, SegmentRule rule) {
+        String usersMatching(Column userRule) {
             int index = usersMatching.size();
             usersMatching.add(new UsersMatching(userRule, prefix + "user_matches_" + index, prefix + "users_matching_" + index));
             return usersMatching.get(index).countColumn();

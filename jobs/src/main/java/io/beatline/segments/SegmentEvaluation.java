@@ -194,11 +194,6 @@ public final class SegmentEvaluation {
                 .select(col("segment_id"), lit(entity.configName()).as("entity_type"), col("entity_id"));
     }
 
-    /** The column of a segment in an evaluated frame. */
-    public String column(String segmentId) {
-        return columns.get(segmentId);
-    }
-
     private Dataset<Row> withActivityFeatures(Dataset<Row> profiles, String idColumn, Dataset<Row> activity,
                                               RuleCompiler.Features features) {
         if (!features.needsActivity()) {
