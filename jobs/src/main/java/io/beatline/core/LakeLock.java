@@ -7,11 +7,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * only if absent, naming the holder (job, date, host, process). A second job finds it and stops
  * with exit code 1 before touching a table. Jobs nested in one process ({@code run} and its
  * stages) share the lock. A lock left by a process that was killed on this host is taken over;
- * one from another host must be removed by hand once that job is known to be gone. On local
- * and HDFS file systems the create is atomic; on S3 it is a check then a write, so two jobs
+ * one from another host must be removed by hand once that job is known to be gone. On a local
+ * file system the create is the operating system's atomic create-new, on HDFS the name node's;
+ * on S3 it is a check then a write, so two jobs
  * started within the same moment may both pass: there the scheduler's one-run-at-a-time rule
  * (Airflow's max_active_runs=1) is the guarantee.
  */
@@ -57,7 +60,8 @@ public final class LakeLock {
                 }
                 LOG.warn("Taking over the lake lock {} from a process that is no longer running ({})", path, other.strip());
                 fs.delete(path, false);
-                if (!tryCreate(fs, path, holder)) {
+                // two jobs may both have seen the dead holder: the one whose line is in the file holds it
+                if (!tryCreate(fs, path, holder) || !read(fs, path).strip().equals(holder)) {
                     throw BeatlineException.jobFailure("Another beatline job took the lake lock " + path
                             + " at the same moment (" + read(fs, path).strip() + "); wait for it and run this again.", null);
                 }
@@ -91,8 +95,21 @@ public final class LakeLock {
     }
 
     private static boolean tryCreate(FileSystem fs, Path path, String holder) throws IOException {
+        byte[] content = (holder + "\n").getBytes(StandardCharsets.UTF_8);
+        if (fs instanceof LocalFileSystem local) {
+            // Hadoop's local create(path, false) checks, then creates: two processes can both pass.
+            // CREATE_NEW is one atomic step of the operating system.
+            java.nio.file.Path file = local.pathToFile(path).toPath();
+            java.nio.file.Files.createDirectories(file.getParent());
+            try {
+                java.nio.file.Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
         try (OutputStream out = fs.create(path, false)) {
-            out.write((holder + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(content);
             return true;
         } catch (FileAlreadyExistsException | org.apache.hadoop.fs.ParentNotDirectoryException e) {
             return false;
@@ -104,12 +121,25 @@ public final class LakeLock {
         }
     }
 
+    /** The holder line; waits a moment for it when the file was created but not yet written. */
     private static String read(FileSystem fs, Path path) throws IOException {
-        try (InputStream in = fs.open(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.FileNotFoundException e) {
-            return "released meanwhile";
+        String holder = "";
+        for (int attempt = 0; attempt < 10 && holder.isBlank(); attempt++) {
+            try (InputStream in = fs.open(path)) {
+                holder = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.FileNotFoundException e) {
+                return "released meanwhile";
+            }
+            if (holder.isBlank()) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
+        return holder.isBlank() ? "a job that is starting" : holder;
     }
 
     /** "process 123 on host-a": true when host-a is this host and process 123 is not running. */
