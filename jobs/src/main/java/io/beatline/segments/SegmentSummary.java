@@ -49,12 +49,12 @@ public final class SegmentSummary {
 
     /**
      * {@code segments}: segment_id, entity_type of each configured segment; {@code members}: the
-     * membership of {@code asOf}; {@code engagement}: user_engagement of asOf (user_id, beats,
-     * active_days_30d); {@code bases}: entity_type, base; {@code changes}: the changes of asOf.
+     * membership of {@code asOf}; {@code users}: the users of asOf with user_id, beats and
+     * active_days_30d (their profiles); {@code bases}: entity_type, base; {@code changes}: the changes of asOf.
      */
-    public static Dataset<Row> summarize(Dataset<Row> segments, Dataset<Row> members, Dataset<Row> engagement,
+    public static Dataset<Row> summarize(Dataset<Row> segments, Dataset<Row> members, Dataset<Row> users,
                                          Dataset<Row> bases, Dataset<Row> changes, LocalDate asOf) {
-        Dataset<Row> userFigures = engagement.select(col("user_id"), col("beats"), col("active_days_30d"));
+        Dataset<Row> userFigures = users.select(col("user_id"), col("beats"), col("active_days_30d"));
         Dataset<Row> stats = members
                 .join(userFigures, col("entity_type").equalTo(lit("user")).and(col("entity_id").equalTo(col("user_id"))), "left")
                 .groupBy(col("segment_id").as("s_segment"))

@@ -60,7 +60,7 @@ public final class SegmentsJob {
             Dataset<Row> engagement = store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d)));
             Dataset<Row> accountProfiles = accountProfiles(evaluation, asOf).persist();
             Dataset<Row> users = evaluateUsers(evaluation, engagement, accountProfiles, asOf).persist();
-            Dataset<Row> accounts = evaluateAccounts(evaluation, engagement, accountProfiles, users, asOf).persist();
+            Dataset<Row> accounts = evaluateAccounts(evaluation, accountProfiles, users, asOf).persist();
             try {
                 Dataset<Row> members = evaluation.members(users, EntityType.USER)
                         .unionByName(evaluation.members(accounts, EntityType.ACCOUNT));
@@ -104,7 +104,7 @@ public final class SegmentsJob {
                         context.spark().createDataFrame(definitions, SegmentDefinitions.TABLE.schema()), "segment_id IS NOT NULL");
 
                 // 5. summary last: once it has D, D's snapshot is complete
-                List<Row> summary = summary(evaluation, engagement, accounts, current, changes, asOf, next);
+                List<Row> summary = summary(users, accounts, current, changes, asOf, next);
                 store.replace(SegmentSummary.TABLE, context.spark().createDataFrame(summary, SegmentSummary.TABLE.schema()),
                         inDates(changed));
                 return result(summary, context.config().segments(), asOf, memberRows);
@@ -124,11 +124,11 @@ public final class SegmentsJob {
                 .select("user_id", "activity_date", "event", "event_count"));
     }
 
-    private Dataset<Row> evaluateAccounts(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accountProfiles,
-                                          Dataset<Row> users, LocalDate asOf) {
+    private Dataset<Row> evaluateAccounts(SegmentEvaluation evaluation, Dataset<Row> accountProfiles, Dataset<Row> users,
+                                          LocalDate asOf) {
         Dataset<Row> activity = activity(evaluation, EntityType.ACCOUNT, asOf);
         // a user's activity counts for the account user_engagement gives it on D, as in metrics
-        Dataset<Row> userAccounts = engagement.select(col("user_id").as("a_user"), col("account_id"))
+        Dataset<Row> userAccounts = users.select(col("user_id").as("a_user"), col("account_id"))
                 .filter(col("account_id").isNotNull());
         Dataset<Row> accountActivity = activity.drop("account_id")
                 .join(userAccounts, col("user_id").equalTo(col("a_user")))
@@ -171,17 +171,18 @@ public final class SegmentsJob {
                 .map(row -> row.getDate(0).toLocalDate()).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private List<Row> summary(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accounts,
+    /** {@code users} and {@code accounts}: the evaluated profiles of D, one row per entity of the base. */
+    private List<Row> summary(Dataset<Row> users, Dataset<Row> accounts,
                               Dataset<Row> current, Dataset<Row> changes, LocalDate asOf, Optional<LocalDate> next) {
         List<Row> segmentRows = context.config().segments().stream()
                 .map(s -> RowFactory.create(s.id(), s.entity().configName())).toList();
         Dataset<Row> segments = context.spark().createDataFrame(segmentRows,
                 new StructType().add("segment_id", DataTypes.StringType).add("entity_type", DataTypes.StringType));
         Dataset<Row> bases = context.spark().createDataFrame(List.of(
-                RowFactory.create("user", engagement.count()), RowFactory.create("account", accounts.count())),
+                RowFactory.create("user", users.count()), RowFactory.create("account", accounts.count())),
                 new StructType().add("entity_type", DataTypes.StringType).add("base", DataTypes.LongType));
         Date d = Date.valueOf(asOf);
-        Dataset<Row> summary = SegmentSummary.summarize(segments, current, engagement, bases,
+        Dataset<Row> summary = SegmentSummary.summarize(segments, current, users, bases,
                 changes.filter(col("as_of_date").equalTo(lit(d))), asOf);
         if (next.isPresent()) {
             Date n = Date.valueOf(next.get());

@@ -9,7 +9,6 @@ import io.beatline.testing.TestLake;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +31,7 @@ class LakeLockTest {
     }
 
     Cli health() {
-        List<String> args = new ArrayList<>(List.of("health", "--as-of", "2026-03-10", "--config", dir.resolve("empty.conf").toString()));
-        lake.config(); // writes empty.conf
-        for (String override : lake.overrides()) {
-            args.add("--conf");
-            args.add(override);
-        }
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.run(lake.cliArgs(List.of("health", "--as-of", "2026-03-10")));
     }
 
     static String host() throws Exception {

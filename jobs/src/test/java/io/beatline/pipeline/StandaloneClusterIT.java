@@ -95,11 +95,8 @@ class StandaloneClusterIT {
     }
 
     List<String> sparkJava(Path home, String mainClass, String heap) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(BeatlineProcesses.jvmOptions());
-        command.addAll(List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"),
-                "-cp", home.resolve("jars") + "/*", mainClass));
-        return command;
+        return new ArrayList<>(BeatlineProcesses.java(home.resolve("jars") + "/*", heap,
+                home.resolve("conf/log4j2.properties"), mainClass));
     }
 
     void awaitLog(String name, String text, Process process) throws IOException, InterruptedException {

@@ -188,13 +188,6 @@ class SegmentsJobTest {
     }
 
     String[] cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        Path empty = dir.resolve("empty.conf");
-        all.addAll(List.of("--config", empty.toString()));
-        for (String override : lake.overrides(SEGMENTS)) {
-            all.add("--conf");
-            all.add(override);
-        }
-        return all.toArray(String[]::new);
+        return lake.cliArgs(List.of(args), SEGMENTS);
     }
 }

@@ -60,12 +60,16 @@ public final class BeatlineProcesses {
 
     /** `java` with the options and class path scripts/beatline uses, running {@code mainClass}. */
     public static List<String> javaCommand(String mainClass) {
+        return java(TARGET.resolve("beatline-jobs.jar") + ":" + read(TARGET.resolve("classpath-runtime.txt")).trim()
+                + ":" + read(TARGET.resolve("classpath-provided.txt")).trim(), "2g", ROOT.resolve("conf/log4j2.properties"),
+                mainClass);
+    }
+
+    /** `java` on Java 17 with Spark's JVM options, a heap, a log4j2 configuration and a class path. */
+    public static List<String> java(String classPath, String heap, Path log4j, String mainClass) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions());
-        command.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"), "-cp",
-                TARGET.resolve("beatline-jobs.jar") + ":" + read(TARGET.resolve("classpath-runtime.txt")).trim()
-                        + ":" + read(TARGET.resolve("classpath-provided.txt")).trim(),
-                mainClass));
+        command.addAll(List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath, mainClass));
         return command;
     }
 

@@ -83,6 +83,17 @@ public final class TestLake {
         return ConfigLoader.load(Optional.of(writeEmptyConfig()), overrides(extra));
     }
 
+    /** {@code command} for {@code Cli.run} on the built-in defaults, pointed at this lake, with {@code extra} overrides. */
+    public String[] cliArgs(List<String> command, String... extra) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--config", writeEmptyConfig().toString()));
+        for (String override : overrides(extra)) {
+            args.add("--conf");
+            args.add(override);
+        }
+        return args.toArray(String[]::new);
+    }
+
     public JobContext context(String... extra) {
         return JobContext.create(TestSpark.session(), config(extra));
     }
