@@ -14,5 +14,6 @@ public record JobRun(
         RowCounts counts,
         String message,
         String configHash,
-        String version) {
+        String version,
+        String inputs) {
 }

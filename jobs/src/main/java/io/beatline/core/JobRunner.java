@@ -12,51 +12,73 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one job for one date and writes its row to the run log whatever happens: succeeded with
  * its counts, or failed with the error's message, before the error goes on to the caller. The
- * job holds the lake's {@link LakeLock} while it runs.
+ * job holds the lake's {@link LakeLock} while it runs. The rows of jobs nested in another
+ * ({@code run} and its stages) are written with the outermost job's row, in one commit, whether
+ * it succeeds or fails.
  */
 public final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
+    /** How deep the running job is nested (0: none runs), and the rows its nested jobs left. */
+    private static int depth;
+    private static final List<JobRun> DEFERRED = new ArrayList<>();
+
     private JobRunner() {
     }
 
     /** {@code body} gets the run id (stamped on the rows it writes) and returns what it did. */
-    public static JobResult run(JobContext context, String job, LocalDate date, Function<String, JobResult> body) {
+    public static synchronized JobResult run(JobContext context, String job, LocalDate date,
+                                             Function<String, JobResult> body) {
         String runId = UUID.randomUUID().toString();
         Instant started = Instant.now();
         LOG.info("{} {}: started (run {})", job, date, runId);
         JobResult result;
         Lake lake = context.store().lake();
+        depth++;
         try {
-            LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
             try {
-                result = body.apply(runId);
-            } finally {
-                LakeLock.release(context.spark(), lake);
+                LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
+                try {
+                    result = body.apply(runId);
+                } finally {
+                    LakeLock.release(context.spark(), lake);
+                }
+            } catch (Exception e) { // Spark throws checked exceptions undeclared
+                BeatlineException error = e instanceof BeatlineException b ? b
+                        : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
+                try {
+                    log(context, List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
+                            error.getMessage(), context.config().hash(), context.version(), null)));
+                } catch (Exception recordFailure) { // keep the original error; say the log failed too
+                    error.addSuppressed(recordFailure);
+                }
+                throw error;
             }
-        } catch (Exception e) { // Spark throws checked exceptions undeclared
-            BeatlineException error = e instanceof BeatlineException b ? b
-                    : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
-            try {
-                PipelineRuns.record(context.store(), List.of(new JobRun(runId, job, date, started, Instant.now(), "failed",
-                        RowCounts.NONE, error.getMessage(), context.config().hash(), context.version())));
-            } catch (Exception recordFailure) { // keep the original error; say the log failed too
-                error.addSuppressed(recordFailure);
+            Instant finished = Instant.now();
+            List<JobRun> rows = new ArrayList<>();
+            rows.add(new JobRun(runId, job, date, started, finished, "succeeded", result.counts(), result.message(),
+                    context.config().hash(), context.version(), result.inputs()));
+            for (JobResult.Part part : result.parts()) {
+                rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
+                        part.message(), context.config().hash(), context.version(), null));
             }
-            throw error;
+            log(context, rows);
+        } finally {
+            depth--;
         }
-        Instant finished = Instant.now();
-        List<JobRun> rows = new ArrayList<>();
-        rows.add(new JobRun(runId, job, date, started, finished, "succeeded", result.counts(), result.message(),
-                context.config().hash(), context.version()));
-        for (JobResult.Part part : result.parts()) {
-            rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
-                    part.message(), context.config().hash(), context.version()));
-        }
-        PipelineRuns.record(context.store(), rows);
         LOG.info("{} {}: {}", job, date, result.message());
         return result;
+    }
+
+    /** Writes the rows now if this is the outermost job (with what its nested jobs left), else leaves them to it. */
+    private static void log(JobContext context, List<JobRun> rows) {
+        DEFERRED.addAll(rows);
+        if (depth == 1) {
+            List<JobRun> all = List.copyOf(DEFERRED);
+            DEFERRED.clear();
+            PipelineRuns.record(context.store(), all);
+        }
     }
 
     /** The innermost message of a chain, which is usually the one that says what went wrong. */

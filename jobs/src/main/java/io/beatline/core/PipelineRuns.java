@@ -1,5 +1,7 @@
 package io.beatline.core;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -7,7 +9,11 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -32,12 +38,28 @@ public final class PipelineRuns {
                     .add("rows_quarantined", LongType, false)
                     .add("message", StringType, true)
                     .add("config_hash", StringType, false)
-                    .add("version", StringType, false),
+                    .add("version", StringType, false)
+                    .add("inputs", StringType, true),
             List.of("run_id", "job"),
             List.of(),
             "one row per run of a job for a date");
 
     private PipelineRuns() {
+    }
+
+    /**
+     * The inputs recorded by the latest successful run of {@code job} for {@code date}, if it
+     * recorded any (a run log written before the column existed has none).
+     */
+    public static Optional<String> lastInputs(TableStore store, String job, LocalDate date) {
+        Dataset<Row> runs = store.read(TABLE);
+        if (!Arrays.asList(runs.columns()).contains("inputs")) {
+            return Optional.empty();
+        }
+        List<Row> last = runs.filter(col("job").equalTo(job).and(col("date").equalTo(lit(Date.valueOf(date))))
+                        .and(col("status").equalTo("succeeded")))
+                .orderBy(col("finished_at").desc()).select("inputs").limit(1).collectAsList();
+        return last.isEmpty() || last.get(0).isNullAt(0) ? Optional.empty() : Optional.of(last.get(0).getString(0));
     }
 
     /** Appends the rows of one run (the job's, and one per part), in one commit. */
@@ -46,7 +68,7 @@ public final class PipelineRuns {
                 run.date() == null ? null : Date.valueOf(run.date()),
                 Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()), run.status(),
                 run.counts().read(), run.counts().written(), run.counts().duplicate(), run.counts().quarantined(),
-                run.message(), run.configHash(), run.version())).toList();
+                run.message(), run.configHash(), run.version(), run.inputs())).toList();
         store.append(TABLE, store.spark().createDataFrame(rows, TABLE.schema()));
     }
 }

@@ -3,10 +3,18 @@ package io.beatline.core;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,6 +28,8 @@ import org.apache.spark.sql.types.StructField;
  * a landing date) or appends to a log table.
  */
 public final class TableStore {
+
+    private static final Pattern OUTPUT_ROWS = Pattern.compile("\"numOutputRows\":\"(\\d+)\"");
 
     private final SparkSession spark;
     private final Lake lake;
@@ -66,13 +76,16 @@ public final class TableStore {
         return lastCommitOutputRows(table);
     }
 
-    /** Appends {@code rows} in one commit: for log tables such as the run log. */
-    public long append(TableSpec table, Dataset<Row> rows) {
+    /**
+     * Appends {@code rows} in one commit: for log tables such as the run log. A column that a
+     * newer beatline added to the table's schema is added to an existing table.
+     */
+    public void append(TableSpec table, Dataset<Row> rows) {
         conform(table, rows).write().format("delta")
                 .partitionBy(table.partitionColumns().toArray(String[]::new))
+                .option("mergeSchema", "true")
                 .mode(SaveMode.Append)
                 .save(lake.path(table));
-        return lastCommitOutputRows(table);
     }
 
     /**
@@ -100,10 +113,27 @@ public final class TableStore {
         return rows.select(columns.toArray(Column[]::new));
     }
 
+    /**
+     * numOutputRows of the table's newest commit, read from its commit file (the commitInfo line of
+     * {@code _delta_log/<version>.json}) without a Spark job; the lake lock keeps other writers out.
+     */
     private long lastCommitOutputRows(TableSpec table) {
-        Row last = DeltaTable.forPath(spark, lake.path(table)).history(1).select("operationMetrics").first();
-        Map<String, String> metrics = last.getJavaMap(0);
-        String written = metrics == null ? null : metrics.get("numOutputRows");
-        return written == null ? 0 : Long.parseLong(written);
+        Path path = new Path(lake.path(table));
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            long version = LakeVersions.latestVersion(fs, path);
+            Path commit = new Path(path, "_delta_log/" + String.format("%020d", version) + ".json");
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("{\"commitInfo\"")) {
+                        Matcher rows = OUTPUT_ROWS.matcher(line);
+                        return rows.find() ? Long.parseLong(rows.group(1)) : 0;
+                    }
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the latest commit of " + path + ": " + e.getMessage(), e);
+        }
     }
 }
