@@ -1,15 +1,20 @@
 package io.beatline.pipeline;
 
 import io.beatline.core.BeatlineException;
+import io.beatline.core.Hashes;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
+import io.beatline.core.LakeVersions;
+import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.accounts.AccountKpisJob;
 import io.beatline.activity.ActivityUpdate;
+import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmIngest;
 import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
+import io.beatline.ingest.RawZone;
 import io.beatline.metrics.HealthJob;
 import io.beatline.metrics.MetricsJob;
 import io.beatline.segments.SegmentEvaluation;
@@ -17,6 +22,7 @@ import io.beatline.segments.SegmentsJob;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -26,6 +32,10 @@ import java.util.TreeSet;
 public final class DailyPipeline {
 
     public static final String JOB = "run";
+
+    /** The report's line when a run finds nothing to do. */
+    static final String UNCHANGED = "nothing landed and no table, setting or version changed since the last successful"
+            + " run for this date; every stage skipped";
 
     private final JobContext context;
 
@@ -38,6 +48,14 @@ public final class DailyPipeline {
         List<String> report = new ArrayList<>();
         new SegmentEvaluation(context.config(), asOf).checkWhere(context.spark()); // a bad segment fails before any stage
         JobRunner.run(context, JOB, asOf, runId -> {
+            // nothing landed and no table, setting or version changed since the last successful run for asOf:
+            // every stage would write what is there, so none runs
+            String landed = landedSignature(asOf);
+            Optional<String> last = PipelineRuns.lastInputs(context.store(), JOB, asOf);
+            if (last.isPresent() && last.get().equals(LakeVersions.fingerprint(context, landed))) {
+                report.add(UNCHANGED);
+                return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), last.get());
+            }
             // 1. events: every landed folder up to asOf not yet ingested (and asOf's, if it changed)
             RowCounts ingested = ingestEvents(asOf, skipCorruptFiles, report);
             // 2. CRM: every snapshot up to asOf not yet ingested
@@ -59,7 +77,8 @@ public final class DailyPipeline {
             segments.parts().forEach(part -> report.add("  " + part.message()));
             // the run's log row gets the stages' lines; the per-segment lines are in the segments job's rows
             List<String> stages = report.stream().filter(line -> !line.startsWith(" ")).toList();
-            return new JobResult(ingested.plus(crm.counts()), String.join("; ", stages));
+            return new JobResult(ingested.plus(crm.counts()), String.join("; ", stages), List.of(),
+                    LakeVersions.fingerprint(context, landed));
         });
         return report;
     }
@@ -76,6 +95,28 @@ public final class DailyPipeline {
             }
         }
         return report;
+    }
+
+    /**
+     * What has landed for a run as of {@code asOf}, as the run reads it: per source, the landing
+     * dates up to asOf and the files of asOf's own folder (the one folder a run re-reads when its
+     * files change).
+     */
+    private String landedSignature(LocalDate asOf) {
+        RawZone raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+        List<String> sources = new ArrayList<>();
+        sources.add(EventsIngest.SOURCE);
+        for (CrmEntity entity : CrmEntity.values()) {
+            sources.add(entity.source());
+        }
+        StringBuilder signature = new StringBuilder();
+        for (String source : sources) {
+            signature.append(source).append(':');
+            raw.landedDates(source).stream().filter(date -> !date.isAfter(asOf)).forEach(date -> signature.append(date).append(','));
+            raw.batch(source, asOf).ifPresent(batch -> signature.append(batch.fingerprint()));
+            signature.append(';');
+        }
+        return Hashes.shortSha256(signature.toString());
     }
 
     private RowCounts ingestEvents(LocalDate asOf, boolean skipCorruptFiles, List<String> report) {

@@ -1,10 +1,15 @@
 package io.beatline.cli;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.UserDailyActivity;
 import io.beatline.core.PipelineRuns;
+import io.beatline.core.TableSpec;
+import io.beatline.engagement.UserEngagement;
 import io.beatline.ingest.SilverEvents;
 import io.beatline.testing.SampleEvents;
 import io.beatline.testing.TestLake;
@@ -95,9 +100,27 @@ class BeatlineCliTest {
         assertTrue(result.out().contains("3 rows read: 2 accepted, 1 duplicates, 0 quarantined"), result.out());
         assertEquals(2, lake.table(SilverEvents.TABLE).count());
 
+        // nothing landed, nothing changed: no stage runs, no table gets a commit, the run log says why
+        List<TableSpec> tables = List.of(SilverEvents.TABLE, UserDailyActivity.TABLE, UserEngagement.TABLE, AccountKpis.TABLE);
+        List<Long> versions = tables.stream().map(lake::version).toList();
         Cli again = beatline("run", "--as-of", "2026-03-10");
         assertEquals(0, again.exitCode(), again.err());
-        assertTrue(again.out().contains("nothing to do"), again.out());
+        assertTrue(again.out().contains("every stage skipped"), again.out());
+        assertEquals(versions, tables.stream().map(lake::version).toList());
+        Row last = lake.table(PipelineRuns.TABLE).filter("job = 'run'").orderBy(col("finished_at").desc()).first();
+        assertTrue(last.getString(last.fieldIndex("message")).contains("every stage skipped"));
+        assertTrue(last.getString(last.fieldIndex("inputs")).contains("silver/events@"), last.toString());
+
+        // a changed setting recomputes every stage
+        Cli reweighted = beatline("run", "--as-of", "2026-03-10", "--conf", "events.default-weight=2");
+        assertEquals(0, reweighted.exitCode(), reweighted.err());
+        assertTrue(reweighted.out().contains("engagement: 2 users"), reweighted.out());
+
+        // so does a file that lands in the date's folder
+        lake.landEvents(LocalDate.parse("2026-03-10"), "c.jsonl", SampleEvents.E11.replace("\"e11\"", "\"e12\""));
+        Cli landed = beatline("run", "--as-of", "2026-03-10", "--conf", "events.default-weight=2");
+        assertEquals(0, landed.exitCode(), landed.err());
+        assertTrue(landed.out().contains("landing 2026-03-10, 2 files, 3 rows read: 2 accepted, 1 duplicates"), landed.out());
     }
 
     @Test
