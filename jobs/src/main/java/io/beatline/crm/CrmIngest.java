@@ -78,8 +78,9 @@ public final class CrmIngest {
     /** Every snapshot up to {@code asOf} never ingested, and asOf's own if its files changed. */
     public JobResult catchUp(LocalDate asOf, boolean skipCorruptFiles) {
         Map<CrmEntity, List<LocalDate>> dates = new EnumMap<>(CrmEntity.class);
+        Map<String, Map<LocalDate, String>> ingested = IngestedBatches.fingerprints(store);
         for (CrmEntity entity : CrmEntity.values()) {
-            Set<LocalDate> done = IngestedBatches.fingerprints(store, entity.source()).keySet();
+            Set<LocalDate> done = ingested.getOrDefault(entity.source(), Map.of()).keySet();
             TreeSet<LocalDate> pending = raw.landedDates(entity.source()).stream()
                     .filter(date -> !date.isAfter(asOf) && (!done.contains(date) || date.equals(asOf)))
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -95,8 +96,9 @@ public final class CrmIngest {
         return JobRunner.run(context, JOB, runDate, runId -> {
             List<LandedBatch> batches = new ArrayList<>();
             Map<CrmEntity, List<LandedBatch>> byEntity = new EnumMap<>(CrmEntity.class);
+            Map<String, Map<LocalDate, String>> ingested = IngestedBatches.fingerprints(store);
             for (Map.Entry<CrmEntity, List<LocalDate>> entry : dates.entrySet()) {
-                Map<LocalDate, String> previous = IngestedBatches.fingerprints(store, entry.getKey().source());
+                Map<LocalDate, String> previous = ingested.getOrDefault(entry.getKey().source(), Map.of());
                 for (LocalDate date : entry.getValue()) {
                     LandedBatch batch = raw.batch(entry.getKey().source(), date).orElseThrow();
                     if (force || !batch.fingerprint().equals(previous.get(date))) {

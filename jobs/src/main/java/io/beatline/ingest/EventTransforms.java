@@ -1,12 +1,16 @@
 package io.beatline.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.beatline.config.EventFieldMapping;
 import io.beatline.config.EventsConfig;
@@ -70,28 +74,50 @@ public final class EventTransforms {
                 .when(col("user_id").isNull().and(col("anonymous_id").isNull()), lit("missing_identity"))
                 .when(col("ts").isNull(), lit("bad_timestamp"))
                 .when(to_date(col("ts")).gt(date_add(col("landing_date"), 1)), lit("future_timestamp"));
+        // a valid event keeps a hash of its line (the tie-break among its deliveries), not the line
         return fields
                 .withColumn("event_date", to_date(col("ts")))
                 .withColumn("reason", reason)
+                .withColumn("line_hash", xxhash64(col("value")))
+                .withColumn("value", when(col("reason").isNotNull(), col("value")))
                 .drop("corrupt");
     }
 
     /**
-     * Adds {@code status}: quarantined rows keep their reason; of several valid rows with one
-     * event_id the first (by landing date, source file, then raw line) is accepted and the rest
-     * are duplicates; so is a valid row whose event_id is already in {@code existingEventIds}.
+     * The event_ids among the valid rows of {@code parsed} that need more than a glance: delivered
+     * more than once in this batch, or already in {@code existingEventIds} ({@code known}). Every
+     * other valid row is the one and only delivery of its event. Usually a small share of the batch.
      */
-    public static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> existingEventIds) {
-        Dataset<Row> known = existingEventIds.select(col("event_id").as("known_event_id")).distinct();
-        Column firstDelivery = row_number().over(Window.partitionBy("event_id").orderBy("landing_date", "source_file", "value"));
-        Dataset<Row> valid = parsed.filter(col("reason").isNull())
-                .withColumn("delivery", firstDelivery)
-                .join(known, col("event_id").equalTo(col("known_event_id")), "left")
-                .withColumn("status", when(col("delivery").equalTo(1).and(col("known_event_id").isNull()), lit(ACCEPTED))
-                        .otherwise(lit(DUPLICATE)))
-                .drop("delivery", "known_event_id");
+    public static Dataset<Row> contestedIds(Dataset<Row> parsed, Dataset<Row> existingEventIds) {
+        Dataset<Row> ids = parsed.filter(col("reason").isNull()).select("event_id");
+        Dataset<Row> repeated = ids.groupBy("event_id").count().filter(col("count").gt(1))
+                .select(col("event_id"), lit(false).as("known"));
+        Dataset<Row> existing = existingEventIds.select(col("event_id").as("existing_id")).distinct();
+        Dataset<Row> known = existing.join(ids.distinct(), existing.col("existing_id").equalTo(ids.col("event_id")), "left_semi")
+                .select(col("existing_id").as("event_id"), lit(true).as("known"));
+        return repeated.unionByName(known).groupBy("event_id").agg(max("known").as("known"));
+    }
+
+    /**
+     * Adds {@code status}: quarantined rows keep their reason; a valid row whose event_id is not in
+     * {@code contested} (see {@link #contestedIds}) is accepted; of the rows of a contested
+     * event_id, the first (by landing date, source file, then a hash of the raw line) is accepted
+     * unless the event_id is known already, and the rest are duplicates. {@code smallContested}
+     * broadcasts the contested ids, so that the other rows are decided without a shuffle.
+     */
+    public static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> contested, boolean smallContested) {
+        Dataset<Row> ids = contested.select(col("event_id").as("contested_id"), col("known"));
+        Dataset<Row> marked = parsed.filter(col("reason").isNull())
+                .join(smallContested ? broadcast(ids) : ids, col("event_id").equalTo(col("contested_id")), "left");
+        Dataset<Row> clear = marked.filter(col("contested_id").isNull()).withColumn("status", lit(ACCEPTED));
+        Column firstDelivery = row_number().over(
+                Window.partitionBy("event_id").orderBy("landing_date", "source_file", "line_hash"));
+        Dataset<Row> decided = marked.filter(col("contested_id").isNotNull())
+                .withColumn("status", when(firstDelivery.equalTo(1).and(not(col("known"))), lit(ACCEPTED))
+                        .otherwise(lit(DUPLICATE)));
         Dataset<Row> rejected = parsed.filter(col("reason").isNotNull()).withColumn("status", lit(QUARANTINED));
-        return valid.unionByName(rejected);
+        return clear.unionByName(decided).drop("contested_id", "known").unionByName(rejected)
+                .drop("line_hash");
     }
 
     /** Accepted events with weight, counted flag and lineage, in the columns of silver/events. */

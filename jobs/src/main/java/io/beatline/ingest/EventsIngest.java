@@ -53,6 +53,9 @@ public final class EventsIngest {
     private static final List<String> TEXT_SUFFIXES = List.of(".json", ".jsonl", ".json.gz", ".jsonl.gz");
     private static final String PARQUET_SUFFIX = ".parquet";
 
+    /** Up to this many contested event_ids (see EventTransforms.contestedIds) are broadcast. */
+    private static final long BROADCAST_CONTESTED = 1_000_000;
+
     private final JobContext context;
     private final TableStore store;
     private final RawZone raw;
@@ -126,7 +129,7 @@ public final class EventsIngest {
         while (eventDates == null) {
             try {
                 // inside the try: Parquet footers are read here, when the schema is inferred
-                parsed = readLines(readable)
+                parsed = readLines(readable, landingOf)
                         .transform(lines -> EventTransforms.parse(lines, context.config().eventFields()))
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 eventDates = parsed.filter(col("reason").isNull()).select("event_date").distinct()
@@ -153,8 +156,9 @@ public final class EventsIngest {
         }
 
         List<LocalDate> landingDates = batches.stream().map(LandedBatch::landingDate).toList();
-        Dataset<Row> classified = EventTransforms.classify(parsed, earlierEventIds(eventDates, landingDates))
+        Dataset<Row> contested = EventTransforms.contestedIds(parsed, earlierEventIds(eventDates, landingDates))
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> classified = EventTransforms.classify(parsed, contested, contested.count() <= BROADCAST_CONTESTED);
         try {
             Map<String, Long> byOutcome = new TreeMap<>();
             for (Row row : classified.groupBy("status", "reason").count().collectAsList()) {
@@ -164,7 +168,6 @@ public final class EventsIngest {
             for (Row problem : fileProblems) {
                 byOutcome.merge(EventTransforms.QUARANTINED + ":" + problem.getString(3), 1L, Long::sum);
             }
-            parsed.unpersist();
 
             Dataset<Row> accepted = classified.filter(col("status").equalTo(EventTransforms.ACCEPTED))
                     .transform(rows -> EventTransforms.score(rows, context.config().events(), runId));
@@ -190,32 +193,39 @@ public final class EventsIngest {
             return new JobResult(new RowCounts(read, written, duplicates, quarantinedCount),
                     summary(landingDates, files, read, written, duplicates, byOutcome));
         } finally {
-            classified.unpersist();
+            contested.unpersist();
+            parsed.unpersist();
         }
     }
 
     /**
      * Every non-blank line of the text files and every row of the Parquet files, as
-     * {@code value, source_file, landing_date} (the date of the file's dt= folder).
+     * {@code value, source_file, landing_date} (the date of the file's dt= folder): one scan per
+     * landing date and format, each with its date as a constant.
      */
-    private Dataset<Row> readLines(List<RawFile> files) {
-        String[] text = files.stream().filter(EventsIngest::isText).map(RawFile::path).toArray(String[]::new);
-        String[] parquet = files.stream().filter(EventsIngest::isParquet).map(RawFile::path).toArray(String[]::new);
+    private Dataset<Row> readLines(List<RawFile> files, Map<String, LocalDate> landingOf) {
         Dataset<Row> lines = spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-                .add("value", "string").add("source_file", "string"));
-        if (text.length > 0) {
-            lines = lines.unionByName(spark().read().text(text)
-                    .select(col("value"), col("_metadata.file_path").as("source_file"))
-                    .filter(trim(col("value")).notEqual("")));
+                .add("value", "string").add("source_file", "string").add("landing_date", "date"));
+        Map<LocalDate, List<RawFile>> byLanding = files.stream()
+                .collect(Collectors.groupingBy(file -> landingOf.get(file.path()), TreeMap::new, Collectors.toList()));
+        for (Map.Entry<LocalDate, List<RawFile>> landing : byLanding.entrySet()) {
+            Column date = lit(Date.valueOf(landing.getKey()));
+            String[] text = landing.getValue().stream().filter(EventsIngest::isText).map(RawFile::path).toArray(String[]::new);
+            String[] parquet = landing.getValue().stream().filter(EventsIngest::isParquet).map(RawFile::path)
+                    .toArray(String[]::new);
+            if (text.length > 0) {
+                lines = lines.unionByName(spark().read().text(text)
+                        .filter(trim(col("value")).notEqual(""))
+                        .select(col("value"), col("_metadata.file_path").as("source_file"), date.as("landing_date")));
+            }
+            if (parquet.length > 0) {
+                Dataset<Row> rows = spark().read().option("mergeSchema", "true").parquet(parquet);
+                Column[] columns = Arrays.stream(rows.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
+                lines = lines.unionByName(rows.select(to_json(struct(columns)).as("value"),
+                        col("_metadata.file_path").as("source_file"), date.as("landing_date")));
+            }
         }
-        if (parquet.length > 0) {
-            Dataset<Row> rows = spark().read().option("mergeSchema", "true").parquet(parquet);
-            Column[] columns = Arrays.stream(rows.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
-            lines = lines.unionByName(rows.select(to_json(struct(columns)).as("value"),
-                    col("_metadata.file_path").as("source_file")));
-        }
-        return lines.withColumn("landing_date",
-                to_date(regexp_extract(col("source_file"), "/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/", 1)));
+        return lines;
     }
 
     /** event_ids already in silver/events from other landings, on the event dates this batch touches. */

@@ -46,10 +46,15 @@ public final class IngestedBatches {
 
     /** The fingerprint of each landing date of {@code source} that was ingested. */
     public static Map<LocalDate, String> fingerprints(TableStore store, String source) {
-        Map<LocalDate, String> fingerprints = new LinkedHashMap<>();
-        for (Row row : store.read(TABLE).filter(col("source").equalTo(source))
-                .select("landing_date", "fingerprint").collectAsList()) {
-            fingerprints.put(row.getDate(0).toLocalDate(), row.getString(1));
+        return fingerprints(store).getOrDefault(source, Map.of());
+    }
+
+    /** The fingerprint of each landing date that was ingested, by source: one read of the table. */
+    public static Map<String, Map<LocalDate, String>> fingerprints(TableStore store) {
+        Map<String, Map<LocalDate, String>> fingerprints = new LinkedHashMap<>();
+        for (Row row : store.read(TABLE).select("source", "landing_date", "fingerprint").collectAsList()) {
+            fingerprints.computeIfAbsent(row.getString(0), source -> new LinkedHashMap<>())
+                    .put(row.getDate(1).toLocalDate(), row.getString(2));
         }
         return fingerprints;
     }
