@@ -2,6 +2,7 @@ package io.beatline.bench;
 
 import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EventFieldMapping;
+import io.beatline.ingest.RawZone;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +13,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The benchmark's reference: {@code user_engagement} and {@code account_kpis} for one as-of date
@@ -46,7 +46,7 @@ public final class DuckDbReference {
     /** Writes {@code out/user_engagement.parquet} and {@code out/account_kpis.parquet} for {@code asOf}. */
     public void compute(LocalDate asOf, Path out) {
         String raw = config.raw();
-        List<String> eventGlobs = landedFolders(Path.of(raw, "events"), asOf).stream()
+        List<String> eventGlobs = landedFolders("events", asOf).stream()
                 .flatMap(folder -> Stream.of("*.json", "*.jsonl", "*.json.gz", "*.jsonl.gz")
                         .map(pattern -> folder.resolve(pattern).toString()))
                 .filter(DuckDbReference::globMatches)
@@ -186,7 +186,7 @@ public final class DuckDbReference {
 
     private void crmTable(Statement sql, String entity, LocalDate asOf, String schema, String valid, String key,
                           String select) throws SQLException {
-        Optional<Path> snapshot = landedFolders(Path.of(config.raw(), "crm", entity), asOf).stream().reduce((a, b) -> b);
+        Optional<Path> snapshot = landedFolders("crm/" + entity, asOf).stream().reduce((a, b) -> b);
         if (snapshot.isEmpty()) {
             sql.execute("CREATE TEMP TABLE " + entity + " (" + schema + ")");
             return;
@@ -330,24 +330,12 @@ public final class DuckDbReference {
                 """.formatted(d, npsWindow - 1));
     }
 
-    /** The {@code dt=} folders below {@code source} dated on or before {@code asOf}, oldest first. */
-    static List<Path> landedFolders(Path source, LocalDate asOf) {
-        File[] folders = source.toFile().listFiles((dir, name) -> name.startsWith("dt="));
-        if (folders == null) {
-            return List.of();
-        }
-        List<Path> landed = new ArrayList<>();
-        for (File folder : folders) {
-            try {
-                if (!LocalDate.parse(folder.getName().substring(3)).isAfter(asOf)) {
-                    landed.add(folder.toPath());
-                }
-            } catch (java.time.format.DateTimeParseException notADate) {
-                // not a landing folder
-            }
-        }
-        landed.sort(Comparator.naturalOrder());
-        return landed;
+    /** The {@code dt=} folders of {@code source} dated on or before {@code asOf}, oldest first. */
+    private List<Path> landedFolders(String source, LocalDate asOf) {
+        return new RawZone(config.raw(), new Configuration()).landedDates(source).stream()
+                .filter(date -> !date.isAfter(asOf))
+                .map(date -> Path.of(config.raw(), source, "dt=" + date))
+                .toList();
     }
 
     private static boolean globMatches(String glob) {
