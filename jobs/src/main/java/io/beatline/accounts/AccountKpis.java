@@ -37,32 +37,58 @@ public final class AccountKpis {
 
     public static final TableSpec TABLE = new TableSpec("gold", "account_kpis",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("account_id", StringType, false)
-                    .add("account_name", StringType, true)
-                    .add("owner", StringType, true)
-                    .add("users_total", LongType, false)
-                    .add("dau", LongType, false)
-                    .add("wau", LongType, false)
-                    .add("mau", LongType, false)
-                    .add("stickiness", DoubleType, true)
-                    .add("beats_total", DoubleType, false)
-                    .add("experience_total", DoubleType, false)
-                    .add("avg_beats_per_active_user", DoubleType, true)
-                    .add("onboarding_completion_rate", DoubleType, true)
-                    .add("mrr", DoubleType, false)
-                    .add("arr", DoubleType, false)
-                    .add("seats", LongType, true)
-                    .add("seat_utilization", DoubleType, true)
-                    .add("products", createArrayType(StringType), false)
-                    .add("nps", DoubleType, true)
-                    .add("nps_responses", LongType, false)
-                    .add("nps_avg_score", DoubleType, true)
-                    .add("conversations_30d", LongType, false)
-                    .add("open_invoices", LongType, false)
-                    .add("overdue_invoices", LongType, false)
-                    .add("open_invoice_amount", DoubleType, false)
-                    .add("health_score", DoubleType, true),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("account_id", StringType, false,
+                            "the account")
+                    .add("account_name", StringType, true,
+                            "the company's name in the CRM as of D; empty for an account seen only in events")
+                    .add("owner", StringType, true,
+                            "the company's owner (CSM or account manager) in the CRM as of D")
+                    .add("users_total", LongType, false,
+                            "the account's users in `user_engagement` for D")
+                    .add("dau", LongType, false,
+                            "of those, how many had a counted event on D")
+                    .add("wau", LongType, false,
+                            "of those, how many had a counted event in the last 7 days")
+                    .add("mau", LongType, false,
+                            "of those, how many had a counted event in the last 30 days")
+                    .add("stickiness", DoubleType, true,
+                            "dau / mau; empty when mau is 0")
+                    .add("beats_total", DoubleType, false,
+                            "sum of the users' beats")
+                    .add("experience_total", DoubleType, false,
+                            "sum of the users' experience")
+                    .add("avg_beats_per_active_user", DoubleType, true,
+                            "beats_total / users with beats > 0; empty when there are none")
+                    .add("onboarding_completion_rate", DoubleType, true,
+                            "share (0 to 1) of users_total who completed onboarding; empty without users")
+                    .add("mrr", DoubleType, false,
+                            "monthly revenue of the licenses active on D (start_date <= D and end_date empty or >= D): a monthly license's amount, an annual one's amount / 12. Amounts are summed as they are, whatever their currency")
+                    .add("arr", DoubleType, false,
+                            "12 * mrr")
+                    .add("seats", LongType, true,
+                            "seats of the active licenses; empty when none has seats")
+                    .add("seat_utilization", DoubleType, true,
+                            "mau / seats; empty when seats is 0 or empty")
+                    .add("products", createArrayType(StringType), false,
+                            "the active licenses' products, sorted, distinct")
+                    .add("nps", DoubleType, true,
+                            "100 * (promoters - detractors) / responses, over each user's latest response in the last `nps.window-days` days (promoter 9-10, detractor 0-6); a response counts for its company_id, else for the responding user's account; empty without responses")
+                    .add("nps_responses", LongType, false,
+                            "how many such responses")
+                    .add("nps_avg_score", DoubleType, true,
+                            "their mean score")
+                    .add("conversations_30d", LongType, false,
+                            "conversations created in the last 30 days")
+                    .add("open_invoices", LongType, false,
+                            "invoices with status open, in the invoices snapshot as of D")
+                    .add("overdue_invoices", LongType, false,
+                            "open invoices whose due_date is before D")
+                    .add("open_invoice_amount", DoubleType, false,
+                            "total amount of the open invoices")
+                    .add("health_score", DoubleType, true,
+                            "the account's health score, 0 to 100, from config `health` (see docs/metrics.md); empty when no component has a value or none is configured"),
             List.of("as_of_date", "account_id"),
             List.of("as_of_date"),
             "one row per account known by the as-of date");

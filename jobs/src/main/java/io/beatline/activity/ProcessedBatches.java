@@ -26,11 +26,16 @@ public final class ProcessedBatches {
 
     public static final TableSpec TABLE = new TableSpec("meta", "processed_batches",
             new StructType()
-                    .add("consumer", StringType, false)
-                    .add("source", StringType, false)
-                    .add("landing_date", DateType, false)
-                    .add("ingest_run_id", StringType, false)
-                    .add("processed_at", TimestampType, false),
+                    .add("consumer", StringType, false,
+                            "the stage, e.g. `activity`")
+                    .add("source", StringType, false,
+                            "`events`")
+                    .add("landing_date", DateType, false,
+                            "the batch's landing date")
+                    .add("ingest_run_id", StringType, false,
+                            "the ingestion run that produced it")
+                    .add("processed_at", TimestampType, false,
+                            "when the stage processed it"),
             List.of("consumer", "source", "landing_date"),
             List.of(),
             "one row per consumer stage and ingested batch it has processed");

@@ -26,13 +26,20 @@ public final class UserDailyActivity {
 
     public static final TableSpec TABLE = new TableSpec("gold", "user_daily_activity",
             new StructType()
-                    .add("user_id", StringType, false)
-                    .add("account_id", StringType, true)
-                    .add("activity_date", DateType, false)
-                    .add("event", StringType, false)
-                    .add("event_count", LongType, false)
-                    .add("weighted_count", DoubleType, false)
-                    .add("last_event_at", TimestampType, false),
+                    .add("user_id", StringType, false,
+                            "the user")
+                    .add("account_id", StringType, true,
+                            "the account named by the latest of the user's events of that day and name that names one")
+                    .add("activity_date", DateType, false,
+                            "the day, in the configured time zone")
+                    .add("event", StringType, false,
+                            "the event name")
+                    .add("event_count", LongType, false,
+                            "how many such events")
+                    .add("weighted_count", DoubleType, false,
+                            "the sum of their weights")
+                    .add("last_event_at", TimestampType, false,
+                            "when the latest of them happened"),
             List.of("user_id", "activity_date", "event"),
             List.of("activity_date"),
             "one row per user, activity date and event");

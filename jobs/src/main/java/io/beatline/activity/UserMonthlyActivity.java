@@ -33,17 +33,28 @@ public final class UserMonthlyActivity {
 
     public static final TableSpec TABLE = new TableSpec("gold", "user_monthly_activity",
             new StructType()
-                    .add("user_id", StringType, false)
-                    .add("month", DateType, false)
-                    .add("event_count", LongType, false)
-                    .add("weighted_count", DoubleType, false)
-                    .add("active_days", LongType, false)
-                    .add("first_date", DateType, false)
-                    .add("last_date", DateType, false)
-                    .add("events", createArrayType(StringType), false)
-                    .add("last_account_id", StringType, true)
-                    .add("last_account_at", TimestampType, true)
-                    .add("accounts", createArrayType(StringType), false),
+                    .add("user_id", StringType, false,
+                            "the user")
+                    .add("month", DateType, false,
+                            "first day of the month")
+                    .add("event_count", LongType, false,
+                            "counted events in the month")
+                    .add("weighted_count", DoubleType, false,
+                            "their total weight")
+                    .add("active_days", LongType, false,
+                            "days with a counted event")
+                    .add("first_date", DateType, false,
+                            "first day with a counted event in the month")
+                    .add("last_date", DateType, false,
+                            "last day with a counted event in the month")
+                    .add("events", createArrayType(StringType), false,
+                            "the distinct event names done in the month, sorted")
+                    .add("last_account_id", StringType, true,
+                            "the account of the month's latest event that names one")
+                    .add("last_account_at", TimestampType, true,
+                            "when that event happened")
+                    .add("accounts", createArrayType(StringType), false,
+                            "every account the month's activity names (for \"accounts seen in events\")"),
             List.of("user_id", "month"),
             List.of("month"),
             "one row per user and month (month = its first day)");

@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
                 ExportSegmentCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,
+                SqlCommand.class,
+                TablesCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Beatline implements Runnable {

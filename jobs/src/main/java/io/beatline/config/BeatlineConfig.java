@@ -23,6 +23,7 @@ public record BeatlineConfig(
         boolean requireLandedInput,
         S3Config s3,
         SparkSettings spark,
+        CatalogConfig catalog,
         String origin,
         String hash) {
 

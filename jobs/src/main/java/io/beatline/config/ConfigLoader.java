@@ -157,9 +157,30 @@ public final class ConfigLoader {
             sparkConf.put(entry.getKey(), String.valueOf(value.unwrapped()));
         }
         SparkSettings spark = new SparkSettings(nonBlank(c, "spark.master"), sparkConf);
+        CatalogConfig catalog = catalog(c, s3);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, customFields, metrics, health, segments, requireLanded, s3, spark, origin, hash(c));
+                new EventFieldMapping(fields), engagement, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin, hash(c));
+    }
+
+    /** {@code catalog}: the SQL database and the Trino endpoint (docs/bi.md). */
+    private static CatalogConfig catalog(Config c, S3Config s3) {
+        String database = nonBlank(c, "catalog.database");
+        if (!database.matches("[a-z_][a-z0-9_]*")) {
+            throw at(c, "catalog.database", "'" + database + "' is not a plain SQL name; use lower-case letters, digits and _");
+        }
+        Optional<String> url = optional(c, "catalog.trino.url");
+        if (url.isPresent() && !url.get().startsWith("jdbc:trino://")) {
+            throw at(c, "catalog.trino.url", "'" + url.get() + "' is not a Trino JDBC URL; use jdbc:trino://host:port");
+        }
+        CatalogConfig.Metastore metastore = oneOf(c, "catalog.trino.metastore", CatalogConfig.Metastore.class);
+        Optional<String> metastoreUri = optional(c, "catalog.trino.metastore-uri");
+        if (metastore == CatalogConfig.Metastore.THRIFT && metastoreUri.isEmpty()) {
+            throw at(c, "catalog.trino.metastore-uri", "metastore = thrift needs the metastore's URI, e.g. thrift://metastore:9083");
+        }
+        String glueRegion = optional(c, "catalog.trino.glue-region").orElse(s3.region());
+        return new CatalogConfig(database, url, nonBlank(c, "catalog.trino.catalog"), nonBlank(c, "catalog.trino.user"),
+                metastore, metastoreUri, glueRegion);
     }
 
     /** {@code crm.custom-fields { <entity> { <column> = <type> } }}. */
@@ -417,6 +438,8 @@ public final class ConfigLoader {
         for (String secret : SECRETS) {
             withoutSecrets = withoutSecrets.withoutPath(secret);
         }
+        // where the tables are served changes none of their rows, so it is no reason to recompute them
+        withoutSecrets = withoutSecrets.withoutPath("catalog");
         return Hashes.shortSha256(withoutSecrets.root().render(ConfigRenderOptions.concise()));
     }
 }

@@ -20,6 +20,9 @@ public final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
+    /** Delta's session setting for the userMetadata of the commits that follow. */
+    static final String COMMIT_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
     /** How deep the running job is nested (0: none runs), and the rows its nested jobs left. */
     private static int depth;
     private static final List<JobRun> DEFERRED = new ArrayList<>();
@@ -39,9 +42,18 @@ public final class JobRunner {
         try {
             try {
                 LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
+                // every Delta commit of the job names it in its commitInfo.userMetadata (`beatline tables` shows it)
+                var conf = context.spark().conf();
+                String outer = conf.getOption(COMMIT_METADATA).getOrElse(() -> null);
+                conf.set(COMMIT_METADATA, commitMetadata(job, date, runId));
                 try {
                     result = body.apply(runId);
                 } finally {
+                    if (outer == null) {
+                        conf.unset(COMMIT_METADATA);
+                    } else {
+                        conf.set(COMMIT_METADATA, outer);
+                    }
                     LakeLock.release(context.spark(), lake);
                 }
             } catch (Exception e) { // Spark throws checked exceptions undeclared
@@ -79,6 +91,11 @@ public final class JobRunner {
             DEFERRED.clear();
             PipelineRuns.record(context.store(), all);
         }
+    }
+
+    /** {@code <job> <date> run <run id>}: what a job's Delta commits carry as userMetadata. */
+    static String commitMetadata(String job, LocalDate date, String runId) {
+        return job + " " + date + " run " + runId;
     }
 
     /** The innermost message of a chain, which is usually the one that says what went wrong. */

@@ -26,20 +26,34 @@ public final class PipelineRuns {
 
     public static final TableSpec TABLE = new TableSpec("meta", "pipeline_runs",
             new StructType()
-                    .add("run_id", StringType, false)
-                    .add("job", StringType, false)
-                    .add("date", DateType, true)
-                    .add("started_at", TimestampType, false)
-                    .add("finished_at", TimestampType, false)
-                    .add("status", StringType, false)
-                    .add("rows_read", LongType, false)
-                    .add("rows_written", LongType, false)
-                    .add("rows_duplicate", LongType, false)
-                    .add("rows_quarantined", LongType, false)
-                    .add("message", StringType, true)
-                    .add("config_hash", StringType, false)
-                    .add("version", StringType, false)
-                    .add("inputs", StringType, true),
+                    .add("run_id", StringType, false,
+                            "unique id of the run")
+                    .add("job", StringType, false,
+                            "`run`, `ingest-events`, `ingest-crm` (with one row per entity, `ingest-crm:companies`, ...), `activity`, `engagement`, `account-kpis`, `metrics`, `health`, `segments`")
+                    .add("date", DateType, true,
+                            "the as-of date (for ingestion: the latest landing date in the run)")
+                    .add("started_at", TimestampType, false,
+                            "when it started")
+                    .add("finished_at", TimestampType, false,
+                            "when it finished")
+                    .add("status", StringType, false,
+                            "`succeeded` or `failed`")
+                    .add("rows_read", LongType, false,
+                            "raw rows read (for ingestion: non-blank lines, Parquet rows, and unreadable or unsupported files, one each)")
+                    .add("rows_written", LongType, false,
+                            "rows written to the job's main table")
+                    .add("rows_duplicate", LongType, false,
+                            "rows dropped as duplicates")
+                    .add("rows_quarantined", LongType, false,
+                            "rows written to quarantine")
+                    .add("message", StringType, true,
+                            "a one-line summary, or the error of a failed run")
+                    .add("config_hash", StringType, false,
+                            "identifies the configuration the run used (credentials are left out of it)")
+                    .add("version", StringType, false,
+                            "beatline's version")
+                    .add("inputs", StringType, true,
+                            "`run` rows only: what the run saw (config hash, version, a signature of the landed folders, the version of every table in the lake); a later `run` for the same date that sees the same skips every stage. Null on other rows"),
             List.of("run_id", "job"),
             List.of(),
             "one row per run of a job for a date");

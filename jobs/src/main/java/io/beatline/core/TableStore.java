@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,7 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The one place beatline reads and writes Delta tables. Writes are idempotent and atomic: each
@@ -30,6 +34,11 @@ import org.apache.spark.sql.types.StructField;
 public final class TableStore {
 
     private static final Pattern OUTPUT_ROWS = Pattern.compile("\"numOutputRows\":\"(\\d+)\"");
+    private static final Pattern USER_METADATA = Pattern.compile("\"userMetadata\":\"([^\"]*)\"");
+
+    /** The comment of a CRM custom column (a field of the extract beyond the standard ones). */
+    private static final Metadata CUSTOM_COLUMN = new MetadataBuilder()
+            .putString("comment", "a custom field of the CRM extract, typed as crm.custom-fields says (string otherwise)").build();
 
     private final SparkSession spark;
     private final Lake lake;
@@ -66,12 +75,13 @@ public final class TableStore {
      */
     public long replace(TableSpec table, Dataset<Row> rows, String condition) {
         Dataset<Row> conformed = conform(table, rows);
-        var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
-                .option("mergeSchema", String.valueOf(table.customColumns()));
         if (exists(table)) {
-            writer.mode(SaveMode.Overwrite).option("replaceWhere", condition).save(lake.path(table));
+            describe(table);
+            conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+                    .option("mergeSchema", String.valueOf(table.customColumns()))
+                    .mode(SaveMode.Overwrite).option("replaceWhere", condition).save(lake.path(table));
         } else {
-            writer.mode(SaveMode.ErrorIfExists).save(lake.path(table));
+            create(table, conformed);
         }
         return lastCommitOutputRows(table);
     }
@@ -81,11 +91,65 @@ public final class TableStore {
      * newer beatline added to the table's schema is added to an existing table.
      */
     public void append(TableSpec table, Dataset<Row> rows) {
-        conform(table, rows).write().format("delta")
-                .partitionBy(table.partitionColumns().toArray(String[]::new))
-                .option("mergeSchema", "true")
-                .mode(SaveMode.Append)
-                .save(lake.path(table));
+        Dataset<Row> conformed = conform(table, rows);
+        if (exists(table)) {
+            describe(table);
+            conformed.write().format("delta")
+                    .partitionBy(table.partitionColumns().toArray(String[]::new))
+                    .option("mergeSchema", "true")
+                    .mode(SaveMode.Append)
+                    .save(lake.path(table));
+        } else {
+            create(table, conformed);
+        }
+    }
+
+    /** Creates the table with {@code rows} in its first commit, with the grain as the table's comment. */
+    private void create(TableSpec table, Dataset<Row> rows) {
+        Column[] partitions = table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+        var writer = rows.writeTo(identifier(table)).using("delta").tableProperty("comment", table.grain());
+        if (partitions.length > 0) {
+            writer.partitionedBy(partitions[0], java.util.Arrays.copyOfRange(partitions, 1, partitions.length));
+        }
+        try {
+            writer.create();
+        } catch (Exception e) { // TableAlreadyExistsException is checked, and thrown undeclared
+            throw new IllegalStateException("cannot create " + lake.path(table) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Brings the table's comment and its columns' comments in the Delta metadata to the words of
+     * its TableSpec, when they differ (a table written by an older beatline, or words changed):
+     * at most two metadata-only commits, none when they already agree.
+     */
+    public void describe(TableSpec table) {
+        DeltaTable delta = DeltaTable.forPath(spark, lake.path(table));
+        Row detail = delta.detail().select("description").first();
+        if (!table.grain().equals(detail.isNullAt(0) ? null : detail.getString(0))) {
+            spark.sql("ALTER TABLE " + identifier(table) + " SET TBLPROPERTIES ('comment' = " + sqlString(table.grain()) + ")");
+        }
+        StructType stored = delta.toDF().schema();
+        List<String> changes = new ArrayList<>();
+        for (StructField field : table.schema().fields()) {
+            if (Arrays.asList(stored.fieldNames()).contains(field.name())
+                    && !stored.apply(field.name()).getComment().equals(field.getComment())) {
+                changes.add("`" + field.name() + "` COMMENT " + sqlString(field.getComment().get()));
+            }
+        }
+        if (!changes.isEmpty()) {
+            spark.sql("ALTER TABLE " + identifier(table) + " ALTER COLUMN " + String.join(", ", changes));
+        }
+    }
+
+    /** {@code delta.`<path>`}: the table by its path, for SQL and the DataFrameWriterV2. */
+    private String identifier(TableSpec table) {
+        return "delta.`" + lake.path(table).replace("`", "``") + "`";
+    }
+
+    /** A Spark SQL string literal. */
+    private static String sqlString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /**
@@ -100,7 +164,7 @@ public final class TableStore {
             if (!present.contains(field.name())) {
                 missing.add(field.name());
             } else {
-                columns.add(col(field.name()).cast(field.dataType()).as(field.name()));
+                columns.add(col(field.name()).cast(field.dataType()).as(field.name(), field.metadata()));
             }
         }
         if (!missing.isEmpty()) {
@@ -108,30 +172,46 @@ public final class TableStore {
         }
         if (table.customColumns()) {
             List<String> standard = Arrays.asList(table.columns());
-            present.stream().filter(name -> !standard.contains(name)).sorted().forEach(name -> columns.add(col("`" + name + "`")));
+            present.stream().filter(name -> !standard.contains(name)).sorted()
+                    .forEach(name -> columns.add(col("`" + name + "`").as(name, CUSTOM_COLUMN)));
         }
         return rows.select(columns.toArray(Column[]::new));
     }
 
-    /**
-     * numOutputRows of the table's newest commit, read from its commit file (the commitInfo line of
-     * {@code _delta_log/<version>.json}) without a Spark job; the lake lock keeps other writers out.
-     */
+    /** The newest commit of a table: its version, its numOutputRows, and the userMetadata (the job that wrote it). */
+    public record Commit(long version, long outputRows, Optional<String> userMetadata) {
+    }
+
+    /** numOutputRows of the table's newest commit. */
     private long lastCommitOutputRows(TableSpec table) {
+        return latestCommit(table).orElseThrow().outputRows();
+    }
+
+    /**
+     * The table's newest commit, read from its commit file (the commitInfo line of
+     * {@code _delta_log/<version>.json}) without a Spark job; empty when the table has none. The
+     * lake lock keeps other writers out.
+     */
+    public Optional<Commit> latestCommit(TableSpec table) {
         Path path = new Path(lake.path(table));
         try {
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
             long version = LakeVersions.latestVersion(fs, path);
+            if (version < 0) {
+                return Optional.empty();
+            }
             Path commit = new Path(path, "_delta_log/" + String.format("%020d", version) + ".json");
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     if (line.startsWith("{\"commitInfo\"")) {
                         Matcher rows = OUTPUT_ROWS.matcher(line);
-                        return rows.find() ? Long.parseLong(rows.group(1)) : 0;
+                        Matcher metadata = USER_METADATA.matcher(line);
+                        return Optional.of(new Commit(version, rows.find() ? Long.parseLong(rows.group(1)) : 0,
+                                metadata.find() ? Optional.of(metadata.group(1)) : Optional.empty()));
                     }
                 }
             }
-            return 0;
+            return Optional.of(new Commit(version, 0, Optional.empty()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the latest commit of " + path + ": " + e.getMessage(), e);
         }

@@ -4,8 +4,11 @@ import io.beatline.config.CustomFieldType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
-/** One standard column of a CRM entity (SPEC 2.2): its name, what it must parse as, and whether it is required. */
-public record CrmColumn(String name, Kind kind, boolean required) {
+/**
+ * One standard column of a CRM entity (SPEC 2.2): its name, what it must parse as, whether it is
+ * required, and what it means (the column's comment in silver).
+ */
+public record CrmColumn(String name, Kind kind, boolean required, String description) {
 
     /** How a column's text is read, and its type in silver. */
     public enum Kind {
@@ -47,15 +50,15 @@ public record CrmColumn(String name, Kind kind, boolean required) {
         }
     }
 
-    static CrmColumn required(String name, Kind kind) {
-        return new CrmColumn(name, kind, true);
+    static CrmColumn required(String name, Kind kind, String description) {
+        return new CrmColumn(name, kind, true, description);
     }
 
-    static CrmColumn optional(String name, Kind kind) {
-        return new CrmColumn(name, kind, false);
+    static CrmColumn optional(String name, Kind kind, String description) {
+        return new CrmColumn(name, kind, false, description);
     }
 
-    static CrmColumn optional(String name) {
-        return new CrmColumn(name, Kind.STRING, false);
+    static CrmColumn optional(String name, String description) {
+        return new CrmColumn(name, Kind.STRING, false, description);
     }
 }

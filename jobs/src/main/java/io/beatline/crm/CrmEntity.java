@@ -15,31 +15,58 @@ import org.apache.spark.sql.types.StructType;
  */
 public enum CrmEntity {
     COMPANIES("companies", List.of("company_id"),
-            required("company_id", CrmColumn.Kind.STRING), optional("name"), optional("owner"), optional("industry"),
-            optional("country"), optional("city"), optional("tags", CrmColumn.Kind.TAGS),
-            optional("created_at", CrmColumn.Kind.DATE)),
+            required("company_id", CrmColumn.Kind.STRING, "the company's id (the account_id of every other table)"),
+            optional("name", "the company's name"),
+            optional("owner", "its owner: the CSM or account manager"),
+            optional("industry", "its industry"),
+            optional("country", "its country"),
+            optional("city", "its city"),
+            optional("tags", CrmColumn.Kind.TAGS, "its tags, from `;`-separated text"),
+            optional("created_at", CrmColumn.Kind.DATE, "when the company was created in the CRM")),
     END_USERS("end_users", List.of("user_id"),
-            required("user_id", CrmColumn.Kind.STRING), optional("company_id"), optional("email"), optional("name"),
-            optional("role"), optional("title"), optional("created_at", CrmColumn.Kind.DATE)),
+            required("user_id", CrmColumn.Kind.STRING, "the user's id (as in the events)"),
+            optional("company_id", "the user's company"),
+            optional("email", "the user's email address"),
+            optional("name", "the user's name"),
+            optional("role", "the user's role, e.g. `admin`"),
+            optional("title", "the user's job title"),
+            optional("created_at", CrmColumn.Kind.DATE, "when the user was created in the CRM")),
     LICENSES("licenses", List.of("license_id"),
-            required("license_id", CrmColumn.Kind.STRING), required("company_id", CrmColumn.Kind.STRING),
-            optional("product"), required("amount", CrmColumn.Kind.DOUBLE), optional("period", CrmColumn.Kind.PERIOD),
-            optional("currency"), optional("seats", CrmColumn.Kind.LONG), required("start_date", CrmColumn.Kind.DATE),
-            optional("end_date", CrmColumn.Kind.DATE)),
+            required("license_id", CrmColumn.Kind.STRING, "the license's id"),
+            required("company_id", CrmColumn.Kind.STRING, "the company that holds it"),
+            optional("product", "the product licensed"),
+            required("amount", CrmColumn.Kind.DOUBLE, "its price per period"),
+            optional("period", CrmColumn.Kind.PERIOD, "`monthly` or `annual` (`annual` when empty)"),
+            optional("currency", "the amount's currency"),
+            optional("seats", CrmColumn.Kind.LONG, "seats licensed"),
+            required("start_date", CrmColumn.Kind.DATE, "the first day it is active"),
+            optional("end_date", CrmColumn.Kind.DATE, "the last day it is active; empty when open-ended")),
     NPS_RESPONSES("nps_responses", List.of("response_id"),
-            required("response_id", CrmColumn.Kind.STRING), optional("user_id"), optional("company_id"),
-            required("score", CrmColumn.Kind.SCORE), required("responded_at", CrmColumn.Kind.TIMESTAMP), optional("comment")),
+            required("response_id", CrmColumn.Kind.STRING, "the response's id"),
+            optional("user_id", "the user who answered"),
+            optional("company_id", "the user's company, when the extract names it"),
+            required("score", CrmColumn.Kind.SCORE, "the score, 0 to 10"),
+            required("responded_at", CrmColumn.Kind.TIMESTAMP, "when the user answered"),
+            optional("comment", "the user's comment")),
     CONVERSATIONS("conversations", List.of("conversation_id"),
-            required("conversation_id", CrmColumn.Kind.STRING), required("company_id", CrmColumn.Kind.STRING),
-            optional("user_id"), optional("type", CrmColumn.Kind.LOWER), required("created_at", CrmColumn.Kind.TIMESTAMP)),
+            required("conversation_id", CrmColumn.Kind.STRING, "the conversation's id"),
+            required("company_id", CrmColumn.Kind.STRING, "the company it was with"),
+            optional("user_id", "the user it was with, when known"),
+            optional("type", CrmColumn.Kind.LOWER, "`email`, `ticket`, `meeting`, `call` or `note` (lower case)"),
+            required("created_at", CrmColumn.Kind.TIMESTAMP, "when it happened")),
     INVOICES("invoices", List.of("invoice_id"),
-            required("invoice_id", CrmColumn.Kind.STRING), required("company_id", CrmColumn.Kind.STRING),
-            optional("amount", CrmColumn.Kind.DOUBLE), optional("issued_at", CrmColumn.Kind.DATE),
-            optional("due_date", CrmColumn.Kind.DATE), optional("status", CrmColumn.Kind.INVOICE_STATUS)),
+            required("invoice_id", CrmColumn.Kind.STRING, "the invoice's id"),
+            required("company_id", CrmColumn.Kind.STRING, "the company invoiced"),
+            optional("amount", CrmColumn.Kind.DOUBLE, "the amount invoiced"),
+            optional("issued_at", CrmColumn.Kind.DATE, "the day it was issued"),
+            optional("due_date", CrmColumn.Kind.DATE, "the day it is due"),
+            optional("status", CrmColumn.Kind.INVOICE_STATUS, "`open`, `paid` or `void`")),
     CUSTOM_METRICS("custom_metrics", List.of("entity_type", "entity_id", "metric", "date"),
-            required("entity_type", CrmColumn.Kind.ENTITY_TYPE), required("entity_id", CrmColumn.Kind.STRING),
-            required("metric", CrmColumn.Kind.STRING), required("date", CrmColumn.Kind.DATE),
-            required("value", CrmColumn.Kind.DOUBLE));
+            required("entity_type", CrmColumn.Kind.ENTITY_TYPE, "`account` or `user`"),
+            required("entity_id", CrmColumn.Kind.STRING, "the account_id or user_id"),
+            required("metric", CrmColumn.Kind.STRING, "the metric's name, as `custom:<metric>` sources name it"),
+            required("date", CrmColumn.Kind.DATE, "the day the value is for"),
+            required("value", CrmColumn.Kind.DOUBLE, "the value"));
 
     /** Columns beatline adds to every CRM row. */
     public static final List<String> LINEAGE = List.of("snapshot_date", "source_file", "run_id");
@@ -55,11 +82,11 @@ public enum CrmEntity {
         this.columns = List.of(columns);
         StructType schema = new StructType();
         for (CrmColumn column : columns) {
-            schema = schema.add(column.name(), column.kind().type, !column.required());
+            schema = schema.add(column.name(), column.kind().type, !column.required(), column.description());
         }
-        schema = schema.add("snapshot_date", DataTypes.DateType, false)
-                .add("source_file", DataTypes.StringType, false)
-                .add("run_id", DataTypes.StringType, false);
+        schema = schema.add("snapshot_date", DataTypes.DateType, false, "the snapshot (`dt=` folder) the row is from")
+                .add("source_file", DataTypes.StringType, false, "the file it was read from")
+                .add("run_id", DataTypes.StringType, false, "the ingestion run that wrote it");
         List<String> tableKey = new ArrayList<>(key);
         tableKey.add("snapshot_date");
         this.table = new TableSpec("silver", entityName, schema, tableKey, List.of("snapshot_date"),

@@ -15,12 +15,18 @@ public final class CrmQuarantine {
 
     public static final TableSpec TABLE = new TableSpec("silver", "crm_quarantine",
             new StructType()
-                    .add("snapshot_date", DateType, false)
-                    .add("entity", StringType, false)
-                    .add("source_file", StringType, false)
-                    .add("raw", StringType, true)
-                    .add("reason", StringType, false)
-                    .add("run_id", StringType, false),
+                    .add("snapshot_date", DateType, false,
+                            "the snapshot (`dt=` folder)")
+                    .add("entity", StringType, false,
+                            "`companies`, `end_users`, ...")
+                    .add("source_file", StringType, false,
+                            "the file")
+                    .add("raw", StringType, true,
+                            "the original record (a CSV record with its line breaks; a JSON line)")
+                    .add("reason", StringType, false,
+                            "why it was not kept, e.g. `missing_company_id`, `bad_number_amount`, `duplicate_key` (see docs/tables.md)")
+                    .add("run_id", StringType, false,
+                            "the ingestion run"),
             List.of(),
             List.of("snapshot_date"),
             "one row per rejected CRM record or unreadable file; no key: a record sent twice is two rows");

@@ -49,24 +49,42 @@ public final class UserEngagement {
 
     public static final TableSpec TABLE = new TableSpec("gold", "user_engagement",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("user_id", StringType, false)
-                    .add("account_id", StringType, true)
-                    .add("beats", DoubleType, false)
-                    .add("beats_previous", DoubleType, false)
-                    .add("beat_trend", DoubleType, false)
-                    .add("beat_trend_pct", DoubleType, true)
-                    .add("experience", DoubleType, false)
-                    .add("experience_percentile", DoubleType, false)
-                    .add("first_seen_date", DateType, true)
-                    .add("last_seen_date", DateType, true)
-                    .add("days_since_last_seen", IntegerType, true)
-                    .add("active_days_30d", IntegerType, false)
-                    .add("lifecycle", StringType, false)
-                    .add("onboarding_steps_done", IntegerType, false)
-                    .add("onboarding_completed", BooleanType, false)
-                    .add("nps_score", IntegerType, true)
-                    .add("nps_category", StringType, true),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("user_id", StringType, false,
+                            "the user")
+                    .add("account_id", StringType, true,
+                            "the user's company in the CRM as of D; for a user not in the CRM, the account of their latest event that names one")
+                    .add("beats", DoubleType, false,
+                            "sum of the weights of the user's counted events in the last 14 days (`engagement.beats-window-days`)")
+                    .add("beats_previous", DoubleType, false,
+                            "the same over the 14 days before those")
+                    .add("beat_trend", DoubleType, false,
+                            "beats - beats_previous")
+                    .add("beat_trend_pct", DoubleType, true,
+                            "100 * (beats - beats_previous) / beats_previous; empty when beats_previous is 0")
+                    .add("experience", DoubleType, false,
+                            "sum of the weights of all the user's counted events on or before D")
+                    .add("experience_percentile", DoubleType, false,
+                            "where the user's experience ranks among all users of D, 0 to 100 (100 * percent_rank: ties share the lower rank; a lone user gets 0)")
+                    .add("first_seen_date", DateType, true,
+                            "the first day with a counted event, on or before D; empty if none")
+                    .add("last_seen_date", DateType, true,
+                            "the last day with a counted event, on or before D; empty if none")
+                    .add("days_since_last_seen", IntegerType, true,
+                            "D - last_seen_date")
+                    .add("active_days_30d", IntegerType, false,
+                            "days with a counted event in the last 30 days (D-29..D)")
+                    .add("lifecycle", StringType, false,
+                            "`new`: first seen in the current window; `returning`: active in the current and the previous window; `resurrecting`: active now, not in the previous window, but active before it; `dormant`: active in the previous window, not now; `inactive`: seen before, active in neither window; `never_active`: no counted event ever (a CRM-only user)")
+                    .add("onboarding_steps_done", IntegerType, false,
+                            "how many of `onboarding.events` the user has done on or before D")
+                    .add("onboarding_completed", BooleanType, false,
+                            "all of them done (false when `onboarding.events` is empty)")
+                    .add("nps_score", IntegerType, true,
+                            "the user's latest NPS response on or before D (from the CRM as of D)")
+                    .add("nps_category", StringType, true,
+                            "`promoter` (9-10), `passive` (7-8), `detractor` (0-6)"),
             List.of("as_of_date", "user_id"),
             List.of("as_of_date"),
             "one row per user known by the as-of date");

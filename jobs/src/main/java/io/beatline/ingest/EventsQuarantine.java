@@ -20,11 +20,16 @@ public final class EventsQuarantine {
 
     public static final TableSpec TABLE = new TableSpec("silver", "events_quarantine",
             new StructType()
-                    .add("landing_date", DateType, false)
-                    .add("source_file", StringType, false)
-                    .add("raw", StringType, true)
-                    .add("reason", StringType, false)
-                    .add("run_id", StringType, false),
+                    .add("landing_date", DateType, false,
+                            "the `dt=` folder")
+                    .add("source_file", StringType, false,
+                            "the raw file")
+                    .add("raw", StringType, true,
+                            "the original line, as it was; for a corrupt file, the read error")
+                    .add("reason", StringType, false,
+                            "why it was not accepted: `malformed_json`, `missing_event_id`, `missing_event`, `missing_identity`, `bad_timestamp`, `future_timestamp`, `corrupt_file` or `unsupported_file`")
+                    .add("run_id", StringType, false,
+                            "the ingestion run"),
             List.of(),
             List.of("landing_date"),
             "one row per rejected raw line or unreadable file; no key: a line sent twice is two rows");

@@ -30,13 +30,20 @@ public final class IngestedBatches {
 
     public static final TableSpec TABLE = new TableSpec("meta", "ingested_batches",
             new StructType()
-                    .add("source", StringType, false)
-                    .add("landing_date", DateType, false)
-                    .add("fingerprint", StringType, false)
-                    .add("files", IntegerType, false)
-                    .add("bytes", LongType, false)
-                    .add("run_id", StringType, false)
-                    .add("ingested_at", TimestampType, false),
+                    .add("source", StringType, false,
+                            "`events`, or `crm/<entity>`")
+                    .add("landing_date", DateType, false,
+                            "the `dt=` folder")
+                    .add("fingerprint", StringType, false,
+                            "changes when a file is added, removed or rewritten")
+                    .add("files", IntegerType, false,
+                            "files in the folder")
+                    .add("bytes", LongType, false,
+                            "their total size")
+                    .add("run_id", StringType, false,
+                            "the run that ingested it")
+                    .add("ingested_at", TimestampType, false,
+                            "when"),
             List.of("source", "landing_date"),
             List.of(),
             "one row per source and landing date ingested");

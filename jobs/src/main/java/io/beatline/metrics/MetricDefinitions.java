@@ -15,10 +15,14 @@ public final class MetricDefinitions {
 
     public static final TableSpec TABLE = new TableSpec("gold", "metric_definitions",
             new StructType()
-                    .add("metric", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("definition", StringType, false)
-                    .add("hash", StringType, false),
+                    .add("metric", StringType, false,
+                            "the name")
+                    .add("entity_type", StringType, false,
+                            "`account` or `user`")
+                    .add("definition", StringType, false,
+                            "the definition as JSON")
+                    .add("hash", StringType, false,
+                            "changes when the definition changes"),
             List.of("metric"),
             List.of(),
             "one row per metric of the current configuration");

@@ -38,11 +38,16 @@ public final class MetricValues {
 
     public static final TableSpec TABLE = new TableSpec("gold", "metric_values",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("entity_type", StringType, false)
-                    .add("entity_id", StringType, false)
-                    .add("metric", StringType, false)
-                    .add("value", DoubleType, true),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("entity_type", StringType, false,
+                            "`account` or `user`")
+                    .add("entity_id", StringType, false,
+                            "the account_id or user_id")
+                    .add("metric", StringType, false,
+                            "the metric's name in the config; `health` and `health.<component>` for health scores")
+                    .add("value", DoubleType, true,
+                            "its value; empty when the expression gives null (e.g. an avg with no data)"),
             List.of("as_of_date", "entity_type", "entity_id", "metric"),
             List.of("as_of_date"),
             "one row per as-of date, metric and entity");

@@ -26,11 +26,16 @@ public final class SegmentChanges {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_changes",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("segment_id", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("entity_id", StringType, false)
-                    .add("change", StringType, false),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("segment_id", StringType, false,
+                            "the segment's id in the config")
+                    .add("entity_type", StringType, false,
+                            "`user` or `account`")
+                    .add("entity_id", StringType, false,
+                            "the user_id or account_id")
+                    .add("change", StringType, false,
+                            "`entered` (a member on D, not on the earlier date) or `exited` (the reverse)"),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),
             List.of("as_of_date"),
             "one row per segment and entity that entered or exited it on the as-of date");

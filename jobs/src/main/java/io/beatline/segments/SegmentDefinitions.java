@@ -24,14 +24,22 @@ public final class SegmentDefinitions {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_definitions",
             new StructType()
-                    .add("segment_id", StringType, false)
-                    .add("name", StringType, false)
-                    .add("description", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("rule", StringType, false)
-                    .add("rule_hash", StringType, false)
-                    .add("first_seen", DateType, false)
-                    .add("last_changed", DateType, false),
+                    .add("segment_id", StringType, false,
+                            "the id")
+                    .add("name", StringType, false,
+                            "the segment's name in the config now")
+                    .add("description", StringType, false,
+                            "the segment's description in the config now")
+                    .add("entity_type", StringType, false,
+                            "`user` or `account`")
+                    .add("rule", StringType, false,
+                            "the rule as canonical JSON: keys sorted, defaults filled in (`at-least: 1`, ...)")
+                    .add("rule_hash", StringType, false,
+                            "a hash of the entity and the rule; it changes exactly when membership logic changes")
+                    .add("first_seen", DateType, false,
+                            "the earliest as-of date the segment was computed for")
+                    .add("last_changed", DateType, false,
+                            "the as-of date of the run that first saw the current rule"),
             List.of("segment_id"),
             List.of(),
             "one row per segment ever configured");

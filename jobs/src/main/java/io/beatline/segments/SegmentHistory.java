@@ -32,12 +32,18 @@ public final class SegmentHistory {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_history",
             new StructType()
-                    .add("segment_id", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("entity_id", StringType, false)
-                    .add("valid_from", DateType, false)
-                    .add("valid_to", DateType, true)
-                    .add("is_current", BooleanType, false),
+                    .add("segment_id", StringType, false,
+                            "the segment's id in the config")
+                    .add("entity_type", StringType, false,
+                            "`user` or `account`")
+                    .add("entity_id", StringType, false,
+                            "the user_id or account_id")
+                    .add("valid_from", DateType, false,
+                            "the first date of the interval (the date it entered)")
+                    .add("valid_to", DateType, true,
+                            "the first date it was no longer a member (excluded); empty while it still is")
+                    .add("is_current", BooleanType, false,
+                            "true while valid_to is empty: a member on the latest date computed"),
             List.of("segment_id", "entity_type", "entity_id", "valid_from"),
             List.of(),
             "one row per segment, entity and membership interval");

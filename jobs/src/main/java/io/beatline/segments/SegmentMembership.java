@@ -12,10 +12,14 @@ public final class SegmentMembership {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_membership",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("segment_id", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("entity_id", StringType, false),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("segment_id", StringType, false,
+                            "the segment's id in the config")
+                    .add("entity_type", StringType, false,
+                            "`user` or `account`")
+                    .add("entity_id", StringType, false,
+                            "the user_id or account_id of the member"),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),
             List.of("as_of_date"),
             "one row per segment and member on the as-of date");

@@ -30,16 +30,26 @@ public final class SegmentSummary {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_summary",
             new StructType()
-                    .add("as_of_date", DateType, false)
-                    .add("segment_id", StringType, false)
-                    .add("entity_type", StringType, false)
-                    .add("members", LongType, false)
-                    .add("base", LongType, false)
-                    .add("share_pct", DoubleType, true)
-                    .add("entered", LongType, false)
-                    .add("exited", LongType, false)
-                    .add("avg_beats", DoubleType, true)
-                    .add("avg_active_days_30d", DoubleType, true),
+                    .add("as_of_date", DateType, false,
+                            "D, the as-of date")
+                    .add("segment_id", StringType, false,
+                            "the segment's id in the config")
+                    .add("entity_type", StringType, false,
+                            "`user` or `account`")
+                    .add("members", LongType, false,
+                            "members on D")
+                    .add("base", LongType, false,
+                            "entities of that type evaluated on D: users in user_engagement, accounts in account_kpis")
+                    .add("share_pct", DoubleType, true,
+                            "100 * members / base; empty when the base is 0")
+                    .add("entered", LongType, false,
+                            "rows of segment_changes for D that entered")
+                    .add("exited", LongType, false,
+                            "rows of segment_changes for D that exited")
+                    .add("avg_beats", DoubleType, true,
+                            "user segments: the members' average beats; empty for account segments or no members")
+                    .add("avg_active_days_30d", DoubleType, true,
+                            "user segments: the members' average active_days_30d"),
             List.of("as_of_date", "segment_id"),
             List.of("as_of_date"),
             "one row per configured segment and as-of date");
