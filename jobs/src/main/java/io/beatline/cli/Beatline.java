@@ -32,6 +32,9 @@ import picocli.CommandLine.Command;
                 GenerateDataCommand.class,
                 SqlCommand.class,
                 TablesCommand.class,
+                PublishCatalogCommand.class,
+                TrinoCatalogCommand.class,
+                PublishJdbcCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Beatline implements Runnable {

@@ -2,6 +2,7 @@ package io.beatline.cli;
 
 import io.beatline.core.JobContext;
 import io.beatline.pipeline.DailyPipeline;
+import io.beatline.serving.TrinoCatalog;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
                 ? pipeline.run(dates.asOf, skipCorruptFiles)
                 : pipeline.backfill(dates.range.from, dates.range.to, skipCorruptFiles);
         report.forEach(System.out::println);
+        // 9. with catalog.trino.url set, the tables are registered in Trino (new versions need nothing)
+        context.config().catalog().trinoUrl().ifPresent(url ->
+                System.out.println("publish-catalog: " + TrinoCatalog.publish(context.config(), context.store(), url).message()));
         System.out.println("Lake: " + context.config().lake());
         return 0;
     }

@@ -1,0 +1,70 @@
+package io.beatline.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.beatline.cli.Cli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A lake built from the bundled data-samples/ with the shipped configuration, once per test JVM
+ * and shared by the integration tests that only read it (Trino, PostgreSQL, Delta Kernel): the
+ * README's daily runs for 2026-06-29 and then 2026-06-30, so every table exists and the gold
+ * tables hold two as-of dates.
+ */
+public final class SampleLake {
+
+    public static final Path SHIPPED_CONFIG = BeatlineProcesses.ROOT.resolve("conf/application.conf");
+    public static final Path SAMPLES = BeatlineProcesses.ROOT.resolve("data-samples/raw");
+    public static final List<String> DATES = List.of("2026-06-29", "2026-06-30");
+
+    private static TestLake lake;
+
+    private SampleLake() {
+    }
+
+    public static synchronized TestLake get() {
+        if (lake == null) {
+            try {
+                Path root = Files.createTempDirectory("beatline-sample-lake");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+                TestLake built = new TestLake(root);
+                for (String date : DATES) {
+                    Cli run = Cli.run(args(built, "run", "--as-of", date));
+                    assertEquals(0, run.exitCode(), "the sample run for " + date + " failed: " + run.err());
+                }
+                lake = built;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return lake;
+    }
+
+    /** {@code command} with the shipped config pointed at the sample raw zone and {@code lake}. */
+    public static String[] args(TestLake lake, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(configArgs(lake));
+        return args.toArray(String[]::new);
+    }
+
+    /** The options that point the shipped config at the samples and {@code lake}, for any beatline command. */
+    public static List<String> configArgs(TestLake lake) {
+        return List.of("--config", SHIPPED_CONFIG.toString(), "--conf", "raw=\"" + SAMPLES + "\"",
+                "--conf", "lake=\"" + lake.lake + "\"", "--conf", "spark.conf.\"spark.sql.shuffle.partitions\"=2");
+    }
+
+    private static void delete(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is no failure
+        }
+    }
+}
