@@ -109,7 +109,7 @@ public final class TableStore {
         Column[] partitions = table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
         var writer = rows.writeTo(identifier(table)).using("delta").tableProperty("comment", table.grain());
         if (partitions.length > 0) {
-            writer.partitionedBy(partitions[0], java.util.Arrays.copyOfRange(partitions, 1, partitions.length));
+            writer.partitionedBy(partitions[0], Arrays.copyOfRange(partitions, 1, partitions.length));
         }
         try {
             writer.create();

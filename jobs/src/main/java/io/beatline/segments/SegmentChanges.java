@@ -25,15 +25,9 @@ public final class SegmentChanges {
     public static final String EXITED = "exited";
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_changes",
-            new StructType()
+            SegmentColumns.member(new StructType()
                     .add("as_of_date", DateType, false,
-                            "D, the as-of date")
-                    .add("segment_id", StringType, false,
-                            "the segment's id in the config")
-                    .add("entity_type", StringType, false,
-                            "`user` or `account`")
-                    .add("entity_id", StringType, false,
-                            "the user_id or account_id")
+                            "D, the as-of date"))
                     .add("change", StringType, false,
                             "`entered` (a member on D, not on the earlier date) or `exited` (the reverse)"),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),

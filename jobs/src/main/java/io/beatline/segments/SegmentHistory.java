@@ -31,13 +31,7 @@ import org.apache.spark.sql.types.StructType;
 public final class SegmentHistory {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_history",
-            new StructType()
-                    .add("segment_id", StringType, false,
-                            "the segment's id in the config")
-                    .add("entity_type", StringType, false,
-                            "`user` or `account`")
-                    .add("entity_id", StringType, false,
-                            "the user_id or account_id")
+            SegmentColumns.member(new StructType())
                     .add("valid_from", DateType, false,
                             "the first date of the interval (the date it entered)")
                     .add("valid_to", DateType, true,

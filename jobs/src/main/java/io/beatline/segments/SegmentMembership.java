@@ -11,15 +11,9 @@ import org.apache.spark.sql.types.StructType;
 public final class SegmentMembership {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_membership",
-            new StructType()
+            SegmentColumns.member(new StructType()
                     .add("as_of_date", DateType, false,
-                            "D, the as-of date")
-                    .add("segment_id", StringType, false,
-                            "the segment's id in the config")
-                    .add("entity_type", StringType, false,
-                            "`user` or `account`")
-                    .add("entity_id", StringType, false,
-                            "the user_id or account_id of the member"),
+                            "D, the as-of date")),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),
             List.of("as_of_date"),
             "one row per segment and member on the as-of date");

@@ -29,13 +29,9 @@ import org.apache.spark.sql.types.StructType;
 public final class SegmentSummary {
 
     public static final TableSpec TABLE = new TableSpec("gold", "segment_summary",
-            new StructType()
+            SegmentColumns.segment(new StructType()
                     .add("as_of_date", DateType, false,
-                            "D, the as-of date")
-                    .add("segment_id", StringType, false,
-                            "the segment's id in the config")
-                    .add("entity_type", StringType, false,
-                            "`user` or `account`")
+                            "D, the as-of date"))
                     .add("members", LongType, false,
                             "members on D")
                     .add("base", LongType, false,
