@@ -4,11 +4,13 @@ import io.beatline.config.BeatlineConfig;
 import io.beatline.config.ConfigLoader;
 import io.beatline.core.JobContext;
 import io.beatline.core.SparkSessions;
+import io.beatline.pipeline.ConfigCheck;
 import io.beatline.segments.SegmentEvaluation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /** The options every command takes to find its configuration. */
@@ -25,10 +27,16 @@ public final class ConfigOptions {
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
-    /** The config, validated, and then the SparkSession and job context built on it. */
+    /**
+     * The config, validated, and then the SparkSession and job context built on it; the checks
+     * that need Spark (metric values, health sources, segment {@code where}) run here, before any
+     * stage of any command.
+     */
     public JobContext context() {
         BeatlineConfig config = load();
-        return JobContext.create(SparkSessions.create(config), config);
+        SparkSession spark = SparkSessions.create(config);
+        ConfigCheck.check(spark, config);
+        return JobContext.create(spark, config);
     }
 
     public BeatlineConfig load() {

@@ -2,13 +2,21 @@ package io.beatline.cli;
 
 import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
+import io.beatline.core.SparkSessions;
+import io.beatline.pipeline.ConfigCheck;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code beatline validate-config}: loads and checks the configuration; starts no Spark. */
+/**
+ * {@code beatline validate-config}: loads and checks the configuration, then resolves its
+ * expressions (metric values, health sources, segment where) in a local Spark session against
+ * empty frames of the tables' schemas: every check a run makes before its first stage, and no
+ * table read or written.
+ */
 @Command(name = "validate-config", mixinStandardHelpOptions = true,
-        description = "Check a configuration (segments included) without running any job (exit 2 and the file, line and key on error).")
+        description = "Check a configuration (metrics, health and segments included) without running any job; starts a local"
+                + " Spark only to resolve its expressions, reads no table (exit 2 and the file, line and key on error).")
 final class ValidateConfigCommand implements Callable<Integer> {
 
     @Mixin
@@ -17,6 +25,7 @@ final class ValidateConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BeatlineConfig config = configOptions.load();
+        ConfigCheck.check(SparkSessions.forChecks(config), config);
         System.out.println("Configuration OK (" + config.origin() + ", hash " + config.hash() + ")");
         System.out.println("  raw       " + config.raw());
         System.out.println("  lake      " + config.lake());

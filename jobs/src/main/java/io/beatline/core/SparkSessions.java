@@ -33,6 +33,22 @@ public final class SparkSessions {
         return spark;
     }
 
+    /**
+     * A one-core local session with no UI, whatever master the config names: enough to resolve
+     * expressions against empty frames (validate-config), never to read the lake.
+     */
+    public static SparkSession forChecks(BeatlineConfig config) {
+        SparkSession.Builder builder = SparkSession.builder().appName("beatline-validate-config").master("local[1]")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false");
+        for (Map.Entry<String, String> setting : deltaSettings().entrySet()) {
+            builder.config(setting.getKey(), setting.getValue());
+        }
+        SparkSession spark = builder.getOrCreate();
+        spark.conf().set("spark.sql.session.timeZone", config.timeZone().getId());
+        return spark;
+    }
+
     /** The settings without which Delta tables cannot be read or written. */
     public static Map<String, String> deltaSettings() {
         return Map.of(

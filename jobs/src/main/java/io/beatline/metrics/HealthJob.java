@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
 import io.beatline.config.HealthComponent;
 import io.beatline.config.MetricDefinition;
@@ -44,6 +45,26 @@ public final class HealthJob {
         this.store = context.store();
     }
 
+    /**
+     * Every component's source is a metric of its entity or a column of its table (account_kpis,
+     * user_engagement): else a config error naming the component, found before any stage writes
+     * (pipeline/ConfigCheck calls it for every command).
+     */
+    public static void check(BeatlineConfig config) {
+        for (Map.Entry<EntityType, List<HealthComponent>> entry : config.health().entrySet()) {
+            boolean accounts = entry.getKey() == EntityType.ACCOUNT;
+            List<String> columns = Arrays.asList((accounts ? AccountKpis.TABLE : UserEngagement.TABLE).columns());
+            for (HealthComponent component : entry.getValue()) {
+                if (!component.sourceIsMetric() && !columns.contains(component.source())) {
+                    throw BeatlineException.config("Configuration error: key 'health." + entry.getKey().configName()
+                            + ".components." + component.name() + ".source': '" + component.source() + "' is neither a "
+                            + entry.getKey().configName() + " metric nor a column of "
+                            + (accounts ? "account_kpis" : "user_engagement"));
+                }
+            }
+        }
+    }
+
     public JobResult run(LocalDate asOf) {
         Map<EntityType, List<HealthComponent>> health = context.config().health();
         return JobRunner.run(context, JOB, asOf, runId -> {
@@ -56,14 +77,6 @@ public final class HealthJob {
                 Dataset<Row> entities = store.read(accounts ? AccountKpis.TABLE : UserEngagement.TABLE)
                         .filter(col("as_of_date").equalTo(lit(d)));
                 String idColumn = accounts ? "account_id" : "user_id";
-                for (HealthComponent component : entry.getValue()) {
-                    if (!component.sourceIsMetric() && !Arrays.asList(entities.columns()).contains(component.source())) {
-                        throw BeatlineException.config("Configuration error: key 'health." + entry.getKey().configName()
-                                + ".components." + component.name() + ".source': '" + component.source() + "' is neither a "
-                                + entry.getKey().configName() + " metric nor a column of "
-                                + (accounts ? "account_kpis" : "user_engagement"));
-                    }
-                }
                 Dataset<Row> scored = HealthScores.score(entities, idColumn,
                         ofDate.filter(col("entity_type").equalTo(entry.getKey().configName())), entry.getValue());
                 List<String> metrics = new ArrayList<>();

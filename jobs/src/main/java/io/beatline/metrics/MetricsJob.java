@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
+import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
@@ -12,6 +13,7 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
+import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
@@ -22,6 +24,7 @@ import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Job {@code metrics}: evaluates every calculated metric of config {@code metrics} for D into
@@ -54,31 +57,7 @@ public final class MetricsJob {
             }
             Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
 
-            Dataset<Row> values = null;
-            for (EntityType entity : EntityType.values()) {
-                List<MetricDefinition> ofEntity = metrics.stream().filter(m -> m.entity() == entity).toList();
-                if (ofEntity.isEmpty()) {
-                    continue;
-                }
-                Dataset<Row> facts;
-                Dataset<Row> entities;
-                String idColumn;
-                Dataset<Row> customOfEntity = custom.filter(col("entity_type").equalTo(entity.configName()));
-                if (entity == EntityType.USER) {
-                    facts = MetricValues.facts(activity.withColumn("entity_id", col("user_id")), customOfEntity);
-                    entities = engagement;
-                    idColumn = "user_id";
-                } else {
-                    Dataset<Row> userAccounts = engagement.select(col("user_id").as("a_user"), col("account_id").as("entity_id"))
-                            .filter(col("entity_id").isNotNull());
-                    facts = MetricValues.facts(activity.join(userAccounts, col("user_id").equalTo(col("a_user"))), customOfEntity);
-                    entities = accounts;
-                    idColumn = "account_id";
-                }
-                Dataset<Row> ofType = analysed(ofEntity, facts, entities, idColumn, asOf)
-                        .withColumn("entity_type", lit(entity.configName()));
-                values = values == null ? ofType : values.unionByName(ofType);
-            }
+            Dataset<Row> values = values(metrics, engagement, accounts, activity, custom, asOf);
             store.replace(MetricDefinitions.TABLE,
                     context.spark().createDataFrame(MetricDefinitions.rows(metrics), MetricDefinitions.TABLE.schema()),
                     "metric IS NOT NULL");
@@ -91,7 +70,58 @@ public final class MetricsJob {
         });
     }
 
-    /** Builds the values; a value expression that does not resolve is a config error naming the metric, before any write. */
+    /**
+     * Resolves every metric's {@code value} against empty frames of its inputs' schemas: a value
+     * that names an unknown column or aggregate is a config error naming the metric, found before
+     * any stage writes (pipeline/ConfigCheck calls it for every command).
+     */
+    public static void check(SparkSession spark, BeatlineConfig config) {
+        if (!config.metrics().isEmpty()) {
+            values(config.metrics(), empty(spark, UserEngagement.TABLE), empty(spark, AccountKpis.TABLE),
+                    empty(spark, UserDailyActivity.TABLE), empty(spark, CrmEntity.CUSTOM_METRICS.table),
+                    LocalDate.now(config.timeZone()));
+        }
+    }
+
+    private static Dataset<Row> empty(SparkSession spark, TableSpec table) {
+        return spark.createDataFrame(List.of(), table.schema());
+    }
+
+    /**
+     * Every metric's value for every entity of its type, from D's engagement and KPI rows,
+     * activity and custom metrics; null when no metric is configured.
+     */
+    private static Dataset<Row> values(List<MetricDefinition> metrics, Dataset<Row> engagement, Dataset<Row> accounts,
+                                       Dataset<Row> activity, Dataset<Row> custom, LocalDate asOf) {
+        Dataset<Row> values = null;
+        for (EntityType entity : EntityType.values()) {
+            List<MetricDefinition> ofEntity = metrics.stream().filter(m -> m.entity() == entity).toList();
+            if (ofEntity.isEmpty()) {
+                continue;
+            }
+            Dataset<Row> facts;
+            Dataset<Row> entities;
+            String idColumn;
+            Dataset<Row> customOfEntity = custom.filter(col("entity_type").equalTo(entity.configName()));
+            if (entity == EntityType.USER) {
+                facts = MetricValues.facts(activity.withColumn("entity_id", col("user_id")), customOfEntity);
+                entities = engagement;
+                idColumn = "user_id";
+            } else {
+                Dataset<Row> userAccounts = engagement.select(col("user_id").as("a_user"), col("account_id").as("entity_id"))
+                        .filter(col("entity_id").isNotNull());
+                facts = MetricValues.facts(activity.join(userAccounts, col("user_id").equalTo(col("a_user"))), customOfEntity);
+                entities = accounts;
+                idColumn = "account_id";
+            }
+            Dataset<Row> ofType = analysed(ofEntity, facts, entities, idColumn, asOf)
+                    .withColumn("entity_type", lit(entity.configName()));
+            values = values == null ? ofType : values.unionByName(ofType);
+        }
+        return values;
+    }
+
+    /** Builds the values; a value expression that does not resolve is a config error naming the metric. */
     private static Dataset<Row> analysed(List<MetricDefinition> metrics, Dataset<Row> facts, Dataset<Row> entities,
                                          String idColumn, LocalDate asOf) {
         for (MetricDefinition metric : metrics) {
