@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.Hashes;
@@ -91,7 +92,14 @@ public final class ConfigLoader {
             return ConfigFactory.parseString(override,
                     ConfigParseOptions.defaults().setOriginDescription("--conf " + override));
         } catch (ConfigException e) {
-            throw problem(e);
+            // a value that is not HOCON (raw=s3a://acme-raw/beatline: `//` starts a HOCON comment) is the text as given
+            String key = override.substring(0, equals).trim();
+            String value = override.substring(equals + 1).trim();
+            try {
+                return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--conf " + override));
+            } catch (ConfigException notAKey) {
+                throw problem(e);
+            }
         }
     }
 

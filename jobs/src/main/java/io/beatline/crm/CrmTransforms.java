@@ -1,12 +1,15 @@
 package io.beatline.crm;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.transform;
@@ -85,12 +88,17 @@ public final class CrmTransforms {
         return Columns.blankToNull(trim(try_element_at(col("values"), lit(column))));
     }
 
+    /** The number, or null for NaN and the infinities (which a cast accepts, and every sum would carry). */
+    private static Column finite(Column number) {
+        return when(not(isnan(number)).and(abs(number).lt(lit(Double.POSITIVE_INFINITY))), number);
+    }
+
     private static Column typed(Column text, CrmColumn.Kind kind) {
         return switch (kind) {
             case STRING -> text;
             case LOWER -> lower(text);
             case LONG -> wholeNumber(text);
-            case DOUBLE -> text.try_cast(DataTypes.DoubleType);
+            case DOUBLE -> finite(text.try_cast(DataTypes.DoubleType));
             case BOOLEAN -> when(lower(text).isin("true", "yes", "y", "1"), lit(true))
                     .when(lower(text).isin("false", "no", "n", "0"), lit(false));
             case DATE -> text.try_cast(DataTypes.DateType);

@@ -54,6 +54,21 @@ class ConfigLoaderTest {
         assertEquals("event_id", config.eventFields().sourceOf("event_id"));
     }
 
+    /** The --conf forms the docs show (configuration.md, operations.md), as a shell passes them. */
+    @Test
+    void theDocumentedConfOverridesLoad() throws IOException {
+        Path file = write("empty.conf", "# defaults\n");
+        BeatlineConfig config = ConfigLoader.load(Optional.of(file), List.of("time-zone=Europe/Paris",
+                "events.excluded=[page_view, heartbeat]", "raw=s3a://acme-raw/beatline", "lake=s3a://acme-lake/beatline",
+                "spark.conf.\"spark.sql.shuffle.partitions\"=2"));
+        assertEquals(ZoneId.of("Europe/Paris"), config.timeZone());
+        assertEquals(java.util.Set.of("page_view", "heartbeat"), config.events().excluded());
+        assertEquals("s3a://acme-raw/beatline", config.raw(), "a value that is not HOCON is the text as given");
+        assertEquals("s3a://acme-lake/beatline", config.lake());
+        assertEquals("2", config.spark().conf().get("spark.sql.shuffle.partitions"));
+        assertTrue(failure(file, "time-zone").getMessage().contains("expected key=value"));
+    }
+
     @Test
     void unknownKeyNamesFileLineAndKey() throws IOException {
         Path file = write("typo.conf", "raw = \"r\"\n\nevents {\n  exclude = [\"page_view\"]\n}\n");

@@ -72,6 +72,8 @@ class CrmIngestTest {
                 "{\"license_id\":\"L2\",\"company_id\":\"acc1\",\"amount\":\"lots\",\"start_date\":\"2026-01-01\"}",
                 "{\"license_id\":\"L3\",\"company_id\":\"acc2\",\"amount\":99.5,\"period\":\"Monthly\",\"start_date\":\"2026-01-01\"}",
                 "{\"license_id\":\"L4\",\"company_id\":\"acc2\",\"amount\":10,\"period\":\"weekly\",\"start_date\":\"2026-01-01\"}",
+                "{\"license_id\":\"L5\",\"company_id\":\"acc2\",\"amount\":\"NaN\",\"start_date\":\"2026-01-01\"}",
+                "{\"license_id\":\"L6\",\"company_id\":\"acc2\",\"amount\":\"-Infinity\",\"start_date\":\"2026-01-01\"}",
                 "[\"not an object\"]"));
         lake.land("crm/nps_responses", DAY1, "nps.csv",
                 "response_id,user_id,company_id,score,responded_at\nn1,u1,acc1,11,2026-02-01T10:00:00Z\nn2,u1,acc1,7,2026-02-02T10:00Z\n");
@@ -110,7 +112,7 @@ class CrmIngestTest {
                 "companies:bad_date_renewal_date", 1L,
                 "companies:malformed_row", 1L,
                 "companies:duplicate_key", 1L,
-                "licenses:bad_number_amount", 1L,
+                "licenses:bad_number_amount", 3L, // "lots", and NaN and -Infinity: a number must be finite
                 "licenses:bad_value_period", 1L,
                 "licenses:malformed_row", 1L,
                 "nps_responses:bad_value_score", 1L,
