@@ -16,15 +16,8 @@ public final class SparkSessions {
 
     public static SparkSession create(BeatlineConfig config) {
         SparkConf launched = new SparkConf(); // what spark-submit passed as spark.* system properties
-        SparkSession.Builder builder = SparkSession.builder().appName("beatline");
         String master = launched.contains("spark.master") ? launched.get("spark.master") : config.spark().master();
-        builder.master(master);
-        if (master.startsWith("local")) {
-            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-        }
-        for (Map.Entry<String, String> setting : deltaSettings().entrySet()) {
-            builder.config(setting.getKey(), setting.getValue());
-        }
+        SparkSession.Builder builder = builder("beatline", master);
         for (Map.Entry<String, String> setting : config.spark().conf().entrySet()) {
             builder.config(setting.getKey(), setting.getValue());
         }
@@ -38,15 +31,22 @@ public final class SparkSessions {
      * expressions against empty frames (validate-config), never to read the lake.
      */
     public static SparkSession forChecks(BeatlineConfig config) {
-        SparkSession.Builder builder = SparkSession.builder().appName("beatline-validate-config").master("local[1]")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false");
+        SparkSession spark = builder("beatline-validate-config", "local[1]")
+                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+        spark.conf().set("spark.sql.session.timeZone", config.timeZone().getId());
+        return spark;
+    }
+
+    /** A builder with Delta enabled, kept on loopback for a local master. */
+    private static SparkSession.Builder builder(String appName, String master) {
+        SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);
+        if (master.startsWith("local")) {
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
         for (Map.Entry<String, String> setting : deltaSettings().entrySet()) {
             builder.config(setting.getKey(), setting.getValue());
         }
-        SparkSession spark = builder.getOrCreate();
-        spark.conf().set("spark.sql.session.timeZone", config.timeZone().getId());
-        return spark;
+        return builder;
     }
 
     /** The settings without which Delta tables cannot be read or written. */

@@ -80,10 +80,9 @@ public final class TableStore {
             conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
                     .option("mergeSchema", String.valueOf(table.customColumns()))
                     .mode(SaveMode.Overwrite).option("replaceWhere", condition).save(lake.path(table));
-        } else {
-            create(table, conformed);
+            return lastCommitOutputRows(table);
         }
-        return lastCommitOutputRows(table);
+        return create(table, conformed);
     }
 
     /**
@@ -104,8 +103,21 @@ public final class TableStore {
         }
     }
 
-    /** Creates the table with {@code rows} in its first commit, with the grain as the table's comment. */
-    private void create(TableSpec table, Dataset<Row> rows) {
+    /**
+     * Creates the table with {@code rows} in its first commit, with the grain as the table's
+     * comment. A folder that holds files but no commit (what a first write killed before its
+     * commit leaves) is refused by {@code writeTo(...).create()}: there the path writer creates
+     * the table over them, as a clean run would, and {@link #describe} adds the table comment.
+     * Returns the rows written.
+     */
+    private long create(TableSpec table, Dataset<Row> rows) {
+        if (holdsFiles(table)) {
+            rows.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+                    .mode(SaveMode.ErrorIfExists).save(lake.path(table));
+            long written = lastCommitOutputRows(table);
+            describe(table);
+            return written;
+        }
         Column[] partitions = table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
         var writer = rows.writeTo(identifier(table)).using("delta").tableProperty("comment", table.grain());
         if (partitions.length > 0) {
@@ -116,6 +128,7 @@ public final class TableStore {
         } catch (Exception e) { // TableAlreadyExistsException is checked, and thrown undeclared
             throw new IllegalStateException("cannot create " + lake.path(table) + ": " + e.getMessage(), e);
         }
+        return lastCommitOutputRows(table);
     }
 
     /**
@@ -139,6 +152,16 @@ public final class TableStore {
         }
         if (!changes.isEmpty()) {
             spark.sql("ALTER TABLE " + identifier(table) + " ALTER COLUMN " + String.join(", ", changes));
+        }
+    }
+
+    private boolean holdsFiles(TableSpec table) {
+        Path path = new Path(lake.path(table));
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.exists(path) && fs.listStatus(path).length > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
         }
     }
 

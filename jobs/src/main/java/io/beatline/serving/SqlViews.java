@@ -18,11 +18,6 @@ public final class SqlViews {
     private SqlViews() {
     }
 
-    /** Registers a view for every table that exists in the lake; returns those tables. */
-    public static List<TableSpec> register(TableStore store) {
-        return register(store, LakeTables.all());
-    }
-
     /**
      * Registers the views {@code query} may name: the tables whose SQL name appears in it as a
      * word (each view costs a Delta snapshot, so the others are left out).

@@ -24,7 +24,7 @@ public final class TableListing {
         List<Entry> entries = new ArrayList<>();
         for (TableSpec table : LakeTables.all()) {
             Optional<String> dateColumn = dateColumn(table);
-            Optional<TableStore.Commit> commit = store.exists(table) ? store.latestCommit(table) : Optional.empty();
+            Optional<TableStore.Commit> commit = store.latestCommit(table); // empty: never written
             if (commit.isEmpty()) {
                 entries.add(new Entry(table, 0, -1, dateColumn, Optional.empty(), Optional.empty()));
                 continue;

@@ -78,8 +78,9 @@ class DeltaKernelIT {
         TestLake lake = SampleLake.get();
         Engine engine = DefaultEngine.create(TestSpark.session().sparkContext().hadoopConfiguration());
         Lake root = new Lake(lake.lake.toString());
+        DeltaLogStats logs = new DeltaLogStats(TestSpark.session().sparkContext().hadoopConfiguration());
         for (TableSpec table : LakeTables.all()) {
-            Snapshot snapshot = new DeltaLogStats(TestSpark.session().sparkContext().hadoopConfiguration()).snapshot(root.path(table));
+            Snapshot snapshot = logs.snapshot(root.path(table));
             assertEquals(1, snapshot.getProtocol().getMinReaderVersion(), table.name() + " reader version");
             assertEquals(2, snapshot.getProtocol().getMinWriterVersion(), table.name() + " writer version");
             assertEquals(table.grain(), snapshot.getMetadata().getDescription().orElse(null), table.name() + " comment");

@@ -120,6 +120,28 @@ class SqlAndTablesTest {
         assertEquals("the end user; null for an anonymous event", schema.apply("user_id").getComment().get());
     }
 
+    /** A first write killed before its commit leaves data files and no _delta_log; the rerun creates the table over them. */
+    @Test
+    void aFolderLeftByAKilledFirstWriteDoesNotStopTheRerun() throws java.io.IOException {
+        TableSpec table = new TableSpec("gold", "killed_table",
+                new StructType().add("as_of_date", DataTypes.DateType, false, "the date")
+                        .add("value", DataTypes.LongType, true, "a value"),
+                List.of("as_of_date"), List.of("as_of_date"), "one row per date");
+        JobContext context = lake.context();
+        Path folder = Path.of(context.store().lake().path(table)).resolve("as_of_date=2026-03-10");
+        java.nio.file.Files.createDirectories(folder);
+        java.nio.file.Files.writeString(folder.resolve("part-00000-uncommitted.c000.snappy.parquet"), "half a file");
+        StructType bare = new StructType().add("as_of_date", DataTypes.DateType).add("value", DataTypes.LongType);
+        long written = context.store().replace(table, TestSpark.session().createDataFrame(
+                List.of(RowFactory.create(java.sql.Date.valueOf("2026-03-10"), 7L)), bare), "as_of_date = DATE'2026-03-10'");
+        assertEquals(1, written);
+        assertEquals(List.of(7L), lake.table(table).select("value").as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
+        assertEquals("a value", lake.table(table).schema().apply("value").getComment().get());
+        assertEquals("one row per date",
+                TestSpark.session().sql("DESCRIBE DETAIL delta.`" + context.store().lake().path(table) + "`")
+                        .select("description").first().getString(0));
+    }
+
     @Test
     void aTableWrittenWithoutCommentsGetsThemAtItsNextWrite() {
         TableSpec table = new TableSpec("gold", "old_table",
