@@ -24,9 +24,11 @@ class DifferentialCheckTest {
 
     @Test
     void equalRowsPassWithinTheToleranceOfSummingInAnotherOrder() {
+        // doubles (the D suffix): as DECIMAL literals, 0.1 + 0.2 would be exactly 0.3 and test no tolerance
+        assertTrue(0.1 + 0.2 != 0.3, "the sum differs from 0.3 in its last bit, as summing in another order does");
         assertEquals(List.of(), compare(
-                "('u1', 0.1 + 0.2, 'new', array('a', 'b')), ('u2', CAST(NULL AS DOUBLE), 'dormant', array())",
-                "('u2', CAST(NULL AS DOUBLE), 'dormant', array()), ('u1', 0.3, 'new', array('a', 'b'))"));
+                "('u1', 0.1D + 0.2D, 'new', array('a', 'b')), ('u2', CAST(NULL AS DOUBLE), 'dormant', array())",
+                "('u2', CAST(NULL AS DOUBLE), 'dormant', array()), ('u1', 0.3D, 'new', array('a', 'b'))"));
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.beatline.segments.SegmentHistory;
 import io.beatline.segments.SegmentMembership;
 import io.beatline.segments.SegmentSummary;
 import io.beatline.testing.Contracts;
+import io.beatline.testing.SampleLake;
 import io.beatline.testing.TestLake;
 import io.beatline.testing.TestSpark;
 import java.nio.file.Path;
@@ -41,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SamplesEndToEndIT {
 
-    static final Path SHIPPED_CONFIG = Path.of("../conf/application.conf");
-    static final Path SAMPLES = Path.of("../data-samples/raw").toAbsolutePath().normalize();
     static final List<TableSpec> TABLES = List.of(SilverEvents.TABLE, EventsQuarantine.TABLE, IngestedBatches.TABLE,
             CrmEntity.COMPANIES.table, CrmEntity.END_USERS.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table,
             CrmEntity.CONVERSATIONS.table, CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table, CrmQuarantine.TABLE,
@@ -57,12 +56,6 @@ class SamplesEndToEndIT {
     @TempDir
     Path dir;
 
-    private Cli run(TestLake lake, String asOf) {
-        return Cli.run("run", "--as-of", asOf, "--config", SHIPPED_CONFIG.toString(),
-                "--conf", "raw=\"" + SAMPLES + "\"", "--conf", "lake=\"" + lake.lake + "\"",
-                "--conf", "spark.conf.\"spark.sql.shuffle.partitions\"=2");
-    }
-
     private static List<Row> sorted(TestLake lake, TableSpec table, String filter) {
         return lake.table(table).filter(filter).orderBy(table.key().toArray(String[]::new)[0],
                 table.key().stream().skip(1).toArray(String[]::new)).collectAsList();
@@ -70,11 +63,9 @@ class SamplesEndToEndIT {
 
     @Test
     void twoDailyRunsReconcileAndABackfillTwiceChangesNothing() {
-        TestLake lake = new TestLake(dir);
-        Cli first = run(lake, "2026-06-29");
-        assertEquals(0, first.exitCode(), first.err());
-        Cli second = run(lake, "2026-06-30");
-        assertEquals(0, second.exitCode(), second.err());
+        // the two daily runs are the shared sample lake's (testing/SampleLake), which this test goes on with in a copy
+        TestLake lake = SampleLake.copyTo(dir);
+        Cli second = SampleLake.runs().get(1);
         assertTrue(second.out().contains("landing 2026-06-30, 3 files"), second.out());
 
         List<Row> ingests = lake.table(PipelineRuns.TABLE).filter("job = 'ingest-events' AND status = 'succeeded'").collectAsList();
@@ -142,9 +133,7 @@ class SamplesEndToEndIT {
     }
 
     private static Cli backfill(TestLake lake) {
-        return Cli.run("run", "--from", "2026-06-29", "--to", "2026-06-30", "--config", SHIPPED_CONFIG.toString(),
-                "--conf", "raw=\"" + SAMPLES + "\"", "--conf", "lake=\"" + lake.lake + "\"",
-                "--conf", "spark.conf.\"spark.sql.shuffle.partitions\"=2");
+        return Cli.run(SampleLake.args(lake, "run", "--from", "2026-06-29", "--to", "2026-06-30"));
     }
 
     /** power-users, recomputed from silver events with SQL (a path independent of daily activity), and the run's report. */
