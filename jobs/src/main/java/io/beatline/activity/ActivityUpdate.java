@@ -42,7 +42,7 @@ public final class ActivityUpdate {
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, "no newly ingested events; nothing to do");
             }
-            Object[] landings = batches.stream().map(b -> b.getDate(1)).toArray();
+            Object[] landings = batches.stream().map(b -> b.getAs("landing_date")).toArray();
             List<Date> eventDates = store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
                     .select("event_date").distinct().collectAsList().stream().map(r -> r.getDate(0)).sorted().toList();
             if (eventDates.isEmpty()) {
@@ -50,27 +50,23 @@ public final class ActivityUpdate {
                 return new JobResult(RowCounts.NONE, batches.size() + " ingested batches without events; nothing to do");
             }
 
-            long written = store.replace(UserDailyActivity.TABLE,
+            long written = store.replacePartitions(UserDailyActivity.TABLE,
                     store.read(SilverEvents.TABLE).filter(col("event_date").isin(eventDates.toArray()))
                             .transform(UserDailyActivity::fromEvents),
-                    "activity_date IN (" + sqlDates(eventDates) + ")");
+                    eventDates.stream().map(Date::toLocalDate).toList());
 
             TreeSet<LocalDate> months = eventDates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
                     .collect(Collectors.toCollection(TreeSet::new));
             List<Date> monthDates = months.stream().map(Date::valueOf).toList();
-            store.replace(UserMonthlyActivity.TABLE,
+            store.replacePartitions(UserMonthlyActivity.TABLE,
                     store.read(UserDailyActivity.TABLE)
                             .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
                             .transform(UserMonthlyActivity::fromDaily),
-                    "month IN (" + sqlDates(monthDates) + ")");
+                    months);
             ProcessedBatches.record(store, JOB, batches);
             return new JobResult(RowCounts.written(written), written + " activity rows for " + eventDates.size()
                     + " event dates (" + eventDates.get(0) + ".." + eventDates.get(eventDates.size() - 1) + "), "
                     + months.size() + " months rolled up");
         });
-    }
-
-    private static String sqlDates(List<Date> dates) {
-        return dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
     }
 }

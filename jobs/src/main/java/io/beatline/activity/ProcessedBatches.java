@@ -5,12 +5,13 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -58,11 +59,13 @@ public final class ProcessedBatches {
     /** Marks {@code batches} ({@code source, landing_date, run_id} rows) processed by {@code consumer}, in one commit. */
     public static void record(TableStore store, String consumer, List<Row> batches) {
         Timestamp now = Timestamp.from(Instant.now());
-        List<Row> rows = batches.stream().map(b -> RowFactory.create(consumer, b.getString(0), b.getDate(1), b.getString(2), now))
+        List<Row> rows = batches.stream().map(b -> RowFactory.create(consumer, b.getAs("source"), b.getAs("landing_date"),
+                        b.getAs("run_id"), now))
                 .toList();
-        String condition = "consumer = '" + consumer + "' AND (" + batches.stream()
-                .map(b -> "(source = '" + b.getString(0) + "' AND landing_date = DATE'" + b.getDate(1) + "')")
-                .collect(Collectors.joining(" OR ")) + ")";
+        String condition = SqlPredicates.and(SqlPredicates.equalTo("consumer", consumer), SqlPredicates.or(batches.stream()
+                .<String>map(b -> SqlPredicates.and(SqlPredicates.equalTo("source", b.<String>getAs("source")),
+                        SqlPredicates.equalTo("landing_date", b.<Date>getAs("landing_date"))))
+                .toList()));
         store.replace(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), condition);
     }
 }

@@ -23,9 +23,7 @@ import picocli.CommandLine.Command;
                 IngestCrmCommand.class,
                 ActivityCommand.class,
                 EngagementCommand.class,
-                AccountKpisCommand.class,
                 MetricsCommand.class,
-                HealthCommand.class,
                 SegmentsCommand.class,
                 ExportSegmentCommand.class,
                 ValidateConfigCommand.class,
@@ -38,8 +36,6 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class
         })
 public final class Beatline implements Runnable {
-
-    static boolean verbose;
 
     @Override
     public void run() {
@@ -64,6 +60,7 @@ public final class Beatline implements Runnable {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
+        boolean verbose = verbose(parseResult);
         if (e instanceof BeatlineException error) {
             err.println("beatline: " + error.getMessage());
             if (verbose && error.getCause() != null) {
@@ -79,6 +76,16 @@ public final class Beatline implements Runnable {
         }
         err.flush();
         return BeatlineException.Kind.JOB_FAILURE.exitCode;
+    }
+
+    /** Whether the command line asked for stack traces ({@code --verbose}, an option of every command's config). */
+    private static boolean verbose(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult command = parseResult; command != null; command = command.subcommand()) {
+            if (command.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Seconds since {@code startedNanos}, for the commands' one-line reports. */

@@ -24,6 +24,7 @@ public final class ConfigOptions {
             description = "Override one config key, e.g. --conf time-zone=Europe/Paris (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    /** Read from the parse result by Beatline's error handler, which prints the stack traces. */
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -40,7 +41,6 @@ public final class ConfigOptions {
     }
 
     public BeatlineConfig load() {
-        Beatline.verbose = verbose;
         BeatlineConfig config = ConfigLoader.load(Optional.ofNullable(file), overrides);
         SegmentEvaluation.check(config); // fields, operators and values of every segment, before any Spark work
         return config;

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The whole configuration, loaded once by {@link ConfigLoader} and validated before any Spark
  * work starts. {@code origin} names where it came from, for messages; {@code hash} identifies it
- * in the run log (secrets left out).
+ * in the run log (secrets left out). {@code npsWindowDays} ({@code nps.window-days}): how far
+ * back an account's NPS responses count.
  */
 public record BeatlineConfig(
         String raw,
@@ -16,6 +17,7 @@ public record BeatlineConfig(
         EventsConfig events,
         EventFieldMapping eventFields,
         EngagementConfig engagement,
+        int npsWindowDays,
         Map<String, Map<String, CustomFieldType>> crmCustomFields,
         List<MetricDefinition> metrics,
         Map<EntityType, List<HealthComponent>> health,

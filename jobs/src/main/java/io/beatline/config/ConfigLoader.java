@@ -141,7 +141,7 @@ public final class ConfigLoader {
         if (npsWindow < 1) {
             throw at(c, "nps.window-days", "must be at least 1");
         }
-        EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"), npsWindow);
+        EngagementConfig engagement = new EngagementConfig(beatsWindow, c.getStringList("onboarding.events"));
         Map<String, Map<String, CustomFieldType>> customFields = customFields(c);
         List<MetricDefinition> metrics = metrics(c);
         Map<EntityType, List<HealthComponent>> health = health(c, metrics);
@@ -168,7 +168,7 @@ public final class ConfigLoader {
         CatalogConfig catalog = catalog(c, s3);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin, hash(c));
+                new EventFieldMapping(fields), engagement, npsWindow, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin, hash(c));
     }
 
     /** {@code catalog}: the SQL database and the Trino endpoint (docs/bi.md). */

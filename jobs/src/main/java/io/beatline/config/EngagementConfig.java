@@ -3,10 +3,10 @@ package io.beatline.config;
 import java.util.List;
 
 /**
- * Config {@code engagement}, {@code onboarding} and {@code nps}: the beats window, the
- * onboarding steps a user should do, and how far back NPS responses count.
+ * Config {@code engagement} and {@code onboarding}: the beats window and the onboarding steps a
+ * user should do.
  */
-public record EngagementConfig(int beatsWindowDays, List<String> onboardingEvents, int npsWindowDays) {
+public record EngagementConfig(int beatsWindowDays, List<String> onboardingEvents) {
 
     public EngagementConfig {
         onboardingEvents = List.copyOf(onboardingEvents);

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one job for one date and writes its row to the run log whatever happens: succeeded with
  * its counts, or failed with the error's message, before the error goes on to the caller. The
- * job holds the lake's {@link LakeLock} while it runs. The rows of jobs nested in another
- * ({@code run} and its stages) are written with the outermost job's row, in one commit, whether
- * it succeeds or fails.
+ * outermost job of a command holds the lake's {@link LakeLock} while it runs. The rows of jobs
+ * nested in another ({@code run} and its stages) are written with the outermost job's row, in
+ * one commit, whether it succeeds or fails; the context's {@link RunScope} keeps them till then.
  */
 public final class JobRunner {
 
@@ -23,25 +23,24 @@ public final class JobRunner {
     /** Delta's session setting for the userMetadata of the commits that follow. */
     static final String COMMIT_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
-    /** How deep the running job is nested (0: none runs), and the rows its nested jobs left. */
-    private static int depth;
-    private static final List<JobRun> DEFERRED = new ArrayList<>();
-
     private JobRunner() {
     }
 
     /** {@code body} gets the run id (stamped on the rows it writes) and returns what it did. */
-    public static synchronized JobResult run(JobContext context, String job, LocalDate date,
+    public static JobResult run(JobContext context, String job, LocalDate date,
                                              Function<String, JobResult> body) {
         String runId = UUID.randomUUID().toString();
         Instant started = Instant.now();
         LOG.info("{} {}: started (run {})", job, date, runId);
         JobResult result;
         Lake lake = context.store().lake();
-        depth++;
+        RunScope scope = context.scope();
+        boolean outermost = scope.enter();
         try {
             try {
-                LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
+                if (outermost) {
+                    LakeLock.acquire(context.spark(), lake, job, String.valueOf(date));
+                }
                 // every Delta commit of the job names it in its commitInfo.userMetadata (`beatline tables` shows it)
                 var conf = context.spark().conf();
                 String outer = conf.getOption(COMMIT_METADATA).getOrElse(() -> null);
@@ -54,13 +53,15 @@ public final class JobRunner {
                     } else {
                         conf.set(COMMIT_METADATA, outer);
                     }
-                    LakeLock.release(context.spark(), lake);
+                    if (outermost) {
+                        LakeLock.release(context.spark(), lake);
+                    }
                 }
             } catch (Exception e) { // Spark throws checked exceptions undeclared
                 BeatlineException error = e instanceof BeatlineException b ? b
                         : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
                 try {
-                    log(context, List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
+                    log(context, outermost, List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
                             error.getMessage(), context.config().hash(), context.version(), null)));
                 } catch (Exception recordFailure) { // keep the original error; say the log failed too
                     error.addSuppressed(recordFailure);
@@ -75,21 +76,19 @@ public final class JobRunner {
                 rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
                         part.message(), context.config().hash(), context.version(), null));
             }
-            log(context, rows);
+            log(context, outermost, rows);
         } finally {
-            depth--;
+            scope.exit();
         }
         LOG.info("{} {}: {}", job, date, result.message());
         return result;
     }
 
     /** Writes the rows now if this is the outermost job (with what its nested jobs left), else leaves them to it. */
-    private static void log(JobContext context, List<JobRun> rows) {
-        DEFERRED.addAll(rows);
-        if (depth == 1) {
-            List<JobRun> all = List.copyOf(DEFERRED);
-            DEFERRED.clear();
-            PipelineRuns.record(context.store(), all);
+    private static void log(JobContext context, boolean outermost, List<JobRun> rows) {
+        context.scope().defer(rows);
+        if (outermost) {
+            PipelineRuns.record(context.store(), context.scope().drain());
         }
     }
 

@@ -9,8 +9,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -22,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One beatline job per lake at a time: a lock file {@code <lake>/meta/_beatline.lock}, created
  * only if absent, naming the holder (job, date, host, process). A second job finds it and stops
- * with exit code 1 before touching a table. Jobs nested in one process ({@code run} and its
- * stages) share the lock. A lock left by a process that was killed on this host is taken over;
+ * with exit code 1 before touching a table. Jobs nested in one command ({@code run} and its
+ * stages) share the lock: the outermost takes it (core/JobRunner). A lock left by a process that was killed on this host is taken over;
  * one from another host must be removed by hand once that job is known to be gone. On a local
  * file system the create is the operating system's atomic create-new, on HDFS the name node's;
  * on S3 it is a check then a write, so two jobs
@@ -34,18 +32,11 @@ public final class LakeLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeLock.class);
 
-    /** Locks this process holds, by lake root, with how many nested jobs hold each. */
-    private static final Map<String, Integer> HELD = new HashMap<>();
-
     private LakeLock() {
     }
 
-    /** Takes the lake's lock for {@code job} (or joins this process's own); call {@link #release} after. */
+    /** Takes the lake's lock for {@code job}; call {@link #release} after. */
     public static synchronized void acquire(SparkSession spark, Lake lake, String job, String date) {
-        if (HELD.containsKey(lake.root())) {
-            HELD.merge(lake.root(), 1, Integer::sum);
-            return;
-        }
         Path path = path(lake);
         String holder = "job " + job + " " + date + ", process " + ProcessHandle.current().pid() + " on " + host()
                 + ", since " + Instant.now();
@@ -69,19 +60,9 @@ public final class LakeLock {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take the lake lock " + path + ": " + e.getMessage(), e);
         }
-        HELD.put(lake.root(), 1);
     }
 
     public static synchronized void release(SparkSession spark, Lake lake) {
-        Integer count = HELD.get(lake.root());
-        if (count == null) {
-            return;
-        }
-        if (count > 1) {
-            HELD.put(lake.root(), count - 1);
-            return;
-        }
-        HELD.remove(lake.root());
         Path path = path(lake);
         try {
             path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);

@@ -29,7 +29,7 @@ public final class PipelineRuns {
                     .add("run_id", StringType, false,
                             "unique id of the run")
                     .add("job", StringType, false,
-                            "`run`, `ingest-events`, `ingest-crm` (with one row per entity, `ingest-crm:companies`, ...), `activity`, `engagement`, `account-kpis`, `metrics`, `health`, `segments`")
+                            "`run`, `ingest-events`, `ingest-crm` (with one row per entity, `ingest-crm:companies`, ...), `activity`, `engagement`, `metrics` (until 2026-12 also `account-kpis` and `health`), `segments`")
                     .add("date", DateType, true,
                             "the as-of date (for ingestion: the latest landing date in the run)")
                     .add("started_at", TimestampType, false,

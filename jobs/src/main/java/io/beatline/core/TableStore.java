@@ -9,7 +9,9 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
@@ -74,15 +77,44 @@ public final class TableStore {
      * with the same rows leaves the table with the same rows. Returns the rows written.
      */
     public long replace(TableSpec table, Dataset<Row> rows, String condition) {
+        return overwrite(table, rows, Optional.of(condition));
+    }
+
+    /** Overwrites the rows {@code condition} selects, or all rows when it is empty. */
+    private long overwrite(TableSpec table, Dataset<Row> rows, Optional<String> condition) {
         Dataset<Row> conformed = conform(table, rows);
         if (exists(table)) {
             describe(table);
-            conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+            var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
                     .option("mergeSchema", String.valueOf(table.customColumns()))
-                    .mode(SaveMode.Overwrite).option("replaceWhere", condition).save(lake.path(table));
+                    .mode(SaveMode.Overwrite);
+            condition.ifPresent(where -> writer.option("replaceWhere", where));
+            writer.save(lake.path(table));
             return lastCommitOutputRows(table);
         }
         return create(table, conformed);
+    }
+
+    /**
+     * Replaces, in one commit, the partitions of {@code dates} of a table partitioned by one date
+     * column (the predicate is derived from the TableSpec) with {@code rows}.
+     */
+    public long replacePartitions(TableSpec table, Dataset<Row> rows, Collection<LocalDate> dates) {
+        if (table.partitionColumns().size() != 1
+                || !(table.schema().apply(table.partitionColumns().get(0)).dataType() instanceof DateType)) {
+            throw new IllegalArgumentException(table.name() + " is not partitioned by one date column");
+        }
+        return replace(table, rows, SqlPredicates.in(table.partitionColumns().get(0), dates));
+    }
+
+    /** {@link #replacePartitions} of one date. */
+    public long replacePartition(TableSpec table, Dataset<Row> rows, LocalDate date) {
+        return replacePartitions(table, rows, List.of(date));
+    }
+
+    /** Replaces every row of the table with {@code rows}, in one commit (small tables: definitions). */
+    public long replaceAll(TableSpec table, Dataset<Row> rows) {
+        return overwrite(table, rows, Optional.empty());
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.config.CustomFieldType;
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
@@ -118,11 +119,10 @@ public final class CrmIngest {
                 parts.add(part);
                 total = total.plus(part.counts());
             }
-            String theseSnapshots = byEntity.entrySet().stream()
-                    .map(e -> "(entity = '" + e.getKey().entityName + "' AND snapshot_date IN ("
-                            + e.getValue().stream().map(b -> "DATE'" + b.landingDate() + "'").collect(Collectors.joining(", "))
-                            + "))")
-                    .collect(Collectors.joining(" OR "));
+            String theseSnapshots = SqlPredicates.or(byEntity.entrySet().stream()
+                    .map(e -> SqlPredicates.and(SqlPredicates.equalTo("entity", e.getKey().entityName),
+                            SqlPredicates.in("snapshot_date", e.getValue().stream().map(LandedBatch::landingDate).toList())))
+                    .toList());
             Dataset<Row> allQuarantined = quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
             store.replace(CrmQuarantine.TABLE, allQuarantined, theseSnapshots);
             IngestedBatches.record(store, batches, runId);
@@ -168,10 +168,9 @@ public final class CrmIngest {
         for (Row row : classified.filter(col("reason").isNotNull()).groupBy("reason").count().collectAsList()) {
             reasons.put(row.getString(0), row.getLong(1));
         }
-        String theseSnapshots = "snapshot_date IN (" + batches.stream().map(b -> "DATE'" + b.landingDate() + "'")
-                .collect(Collectors.joining(", ")) + ")";
-        long written = store.replace(entity.table,
-                classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"), theseSnapshots);
+        long written = store.replacePartitions(entity.table,
+                classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
+                batches.stream().map(LandedBatch::landingDate).toList());
         quarantined.add(classified.filter(col("reason").isNotNull())
                 .select(col("snapshot_date"), lit(entity.entityName).as("entity"), col("source_file"), col("raw"),
                         col("reason"), col("run_id")));

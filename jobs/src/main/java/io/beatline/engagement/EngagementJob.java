@@ -47,7 +47,7 @@ public final class EngagementJob {
             Dataset<Row> rows = UserEngagement.compute(daily, months,
                     CrmSnapshots.asOf(store, CrmEntity.END_USERS, asOf),
                     CrmSnapshots.asOf(store, CrmEntity.NPS_RESPONSES, asOf), asOf, config);
-            long written = store.replace(UserEngagement.TABLE, rows, "as_of_date = DATE'" + asOf + "'");
+            long written = store.replacePartition(UserEngagement.TABLE, rows, asOf);
             return new JobResult(RowCounts.written(written), summary(asOf));
         });
     }

@@ -4,10 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
@@ -174,10 +173,9 @@ public final class EventsIngest {
             Dataset<Row> quarantined = classified.filter(col("status").equalTo(EventTransforms.QUARANTINED))
                     .transform(rows -> EventTransforms.quarantineRows(rows, runId))
                     .unionByName(spark().createDataFrame(fileProblems, EventsQuarantine.TABLE.schema()));
-            String theseLandings = "landing_date IN (" + landingDates.stream().map(d -> "DATE'" + d + "'")
-                    .collect(Collectors.joining(", ")) + ")";
-            long written = store.replace(SilverEvents.TABLE, accepted, theseLandings);
-            store.replace(EventsQuarantine.TABLE, quarantined, theseLandings);
+            // silver events are partitioned by event date; a landing's rows are found by landing_date
+            long written = store.replace(SilverEvents.TABLE, accepted, SqlPredicates.in("landing_date", landingDates));
+            store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
             IngestedBatches.record(store, batches, runId);
 
             long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();

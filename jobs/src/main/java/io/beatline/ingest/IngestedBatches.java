@@ -1,12 +1,12 @@
 package io.beatline.ingest;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
 import java.sql.Date;
@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -60,8 +59,8 @@ public final class IngestedBatches {
     public static Map<String, Map<LocalDate, String>> fingerprints(TableStore store) {
         Map<String, Map<LocalDate, String>> fingerprints = new LinkedHashMap<>();
         for (Row row : store.read(TABLE).select("source", "landing_date", "fingerprint").collectAsList()) {
-            fingerprints.computeIfAbsent(row.getString(0), source -> new LinkedHashMap<>())
-                    .put(row.getDate(1).toLocalDate(), row.getString(2));
+            fingerprints.computeIfAbsent(row.<String>getAs("source"), source -> new LinkedHashMap<>())
+                    .put(row.<Date>getAs("landing_date").toLocalDate(), row.getAs("fingerprint"));
         }
         return fingerprints;
     }
@@ -71,9 +70,10 @@ public final class IngestedBatches {
         Timestamp now = Timestamp.from(Instant.now());
         List<Row> rows = batches.stream().map(batch -> RowFactory.create(batch.source(), Date.valueOf(batch.landingDate()),
                 batch.fingerprint(), batch.files().size(), batch.bytes(), runId, now)).toList();
-        String condition = batches.stream()
-                .map(batch -> "(source = '" + batch.source() + "' AND landing_date = DATE'" + batch.landingDate() + "')")
-                .collect(Collectors.joining(" OR "));
+        String condition = SqlPredicates.or(batches.stream()
+                .map(batch -> SqlPredicates.and(SqlPredicates.equalTo("source", batch.source()),
+                        SqlPredicates.equalTo("landing_date", batch.landingDate())))
+                .toList());
         store.replace(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), condition);
     }
 }

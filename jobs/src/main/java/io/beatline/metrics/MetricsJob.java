@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
+import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
+import io.beatline.config.HealthComponent;
 import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.JobContext;
@@ -20,17 +22,26 @@ import io.beatline.crm.CrmSnapshots;
 import io.beatline.engagement.UserEngagement;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Job {@code metrics}: evaluates every calculated metric of config {@code metrics} for D into
- * {@code metric_values}, and keeps {@code metric_definitions} current. Aggregates read
- * {@code user_daily_activity} and the CRM's custom metrics, never raw events; users' events
- * count for the account {@code user_engagement} gives them.
+ * Stage {@code metrics}: account KPIs, calculated metrics and health scores for D, the one
+ * writer of {@code account_kpis}, {@code metric_values} and {@code metric_definitions}. The three
+ * depend on each other in a cycle that one stage breaks in memory: a metric's value may use the
+ * accounts' KPI columns, a health component may use a metric, and the accounts' health score is
+ * a KPI column. So the KPIs are computed (and kept for the stage), then the metrics, then the
+ * health scores, and each table is written once: account_kpis with its health_score, and
+ * metric_values with the metrics and the health rows ({@code health.<component>}, {@code health}).
+ * Aggregates read {@code user_daily_activity} and the CRM's custom metrics, never raw events;
+ * users' events count for the account {@code user_engagement} gives them.
  */
 public final class MetricsJob {
 
@@ -45,41 +56,129 @@ public final class MetricsJob {
     }
 
     public JobResult run(LocalDate asOf) {
-        List<MetricDefinition> metrics = context.config().metrics();
+        BeatlineConfig config = context.config();
         return JobRunner.run(context, JOB, asOf, runId -> {
             Date d = Date.valueOf(asOf);
             Dataset<Row> engagement = store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d)));
-            Dataset<Row> accounts = store.read(AccountKpis.TABLE).filter(col("as_of_date").equalTo(lit(d)));
-            LocalDate readFrom = MetricValues.readFrom(metrics, asOf);
-            Dataset<Row> activity = store.read(UserDailyActivity.TABLE).filter(col("activity_date").leq(lit(d)));
-            if (readFrom != null) {
-                activity = activity.filter(col("activity_date").geq(lit(Date.valueOf(readFrom))));
+            if (engagement.isEmpty()) {
+                throw BeatlineException.jobFailure("user_engagement has no rows for " + asOf
+                        + ": run `beatline engagement --as-of " + asOf + "` first (or `beatline run --as-of " + asOf + "`).", null);
             }
-            Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
-
-            Dataset<Row> values = values(metrics, engagement, accounts, activity, custom, asOf);
-            store.replace(MetricDefinitions.TABLE,
-                    context.spark().createDataFrame(MetricDefinitions.rows(metrics), MetricDefinitions.TABLE.schema()),
-                    "metric IS NOT NULL");
-            if (values == null) {
-                values = context.spark().createDataFrame(List.of(), MetricValues.TABLE.schema());
+            Dataset<Row> kpis = accountKpis(engagement, asOf).persist();
+            Dataset<Row> values = null;
+            try {
+                values = metricValues(engagement, kpis, asOf).persist();
+                Health health = health(config.health(), engagement, kpis, values, d);
+                long accounts = store.replacePartition(AccountKpis.TABLE, health.accounts(), asOf);
+                store.replaceAll(MetricDefinitions.TABLE,
+                        context.spark().createDataFrame(MetricDefinitions.rows(config.metrics()), MetricDefinitions.TABLE.schema()));
+                Dataset<Row> rows = values.withColumn("as_of_date", lit(d));
+                if (health.rows() != null) {
+                    rows = rows.unionByName(health.rows());
+                }
+                long written = store.replacePartition(MetricValues.TABLE, rows, asOf);
+                return new JobResult(RowCounts.written(accounts + written), accounts + " accounts, "
+                        + config.metrics().size() + " metrics, " + written + " values" + health.summary());
+            } finally {
+                kpis.unpersist();
+                if (values != null) {
+                    values.unpersist();
+                }
             }
-            long written = store.replace(MetricValues.TABLE, values.withColumn("as_of_date", lit(d)),
-                    "as_of_date = DATE'" + asOf + "' AND NOT " + HealthJob.HEALTH_ROWS);
-            return new JobResult(RowCounts.written(written), metrics.size() + " metrics, " + written + " values");
         });
     }
 
+    /** D's account KPIs with health_score still null (see {@link AccountKpis#compute}). */
+    private Dataset<Row> accountKpis(Dataset<Row> engagement, LocalDate asOf) {
+        Date d = Date.valueOf(asOf);
+        Date monthStart = Date.valueOf(asOf.withDayOfMonth(1));
+        Dataset<Row> accountsInEvents = AccountKpis.accountsInEvents(
+                store.read(UserDailyActivity.TABLE).filter(col("activity_date").between(lit(monthStart), lit(d))),
+                store.read(UserMonthlyActivity.TABLE).filter(col("month").lt(lit(monthStart))));
+        AccountKpis.Inputs inputs = new AccountKpis.Inputs(engagement, accountsInEvents,
+                CrmSnapshots.asOf(store, CrmEntity.COMPANIES, asOf),
+                CrmSnapshots.asOf(store, CrmEntity.LICENSES, asOf),
+                CrmSnapshots.asOf(store, CrmEntity.NPS_RESPONSES, asOf),
+                CrmSnapshots.asOf(store, CrmEntity.CONVERSATIONS, asOf),
+                CrmSnapshots.asOf(store, CrmEntity.INVOICES, asOf));
+        return AccountKpis.compute(inputs, asOf, context.config().npsWindowDays());
+    }
+
+    /** Every configured metric's value for D: {@code entity_type, entity_id, metric, value}. */
+    private Dataset<Row> metricValues(Dataset<Row> engagement, Dataset<Row> kpis, LocalDate asOf) {
+        List<MetricDefinition> metrics = context.config().metrics();
+        Date d = Date.valueOf(asOf);
+        LocalDate readFrom = MetricValues.readFrom(metrics, asOf);
+        Dataset<Row> activity = store.read(UserDailyActivity.TABLE).filter(col("activity_date").leq(lit(d)));
+        if (readFrom != null) {
+            activity = activity.filter(col("activity_date").geq(lit(Date.valueOf(readFrom))));
+        }
+        Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
+        Dataset<Row> values = values(metrics, engagement, kpis, activity, custom, asOf);
+        return values != null ? values
+                : context.spark().createDataFrame(List.of(), MetricValues.TABLE.schema()).drop("as_of_date");
+    }
+
     /**
-     * Resolves every metric's {@code value} against empty frames of its inputs' schemas: a value
-     * that names an unknown column or aggregate is a config error naming the metric, found before
-     * any stage writes (pipeline/ConfigCheck calls it for every command).
+     * The accounts' KPI rows with their health score, the health rows of metric_values
+     * ({@code health.<component>} and {@code health} per scored entity; null when no health is
+     * configured) and the report's words.
+     */
+    private record Health(Dataset<Row> accounts, Dataset<Row> rows, String summary) {
+    }
+
+    private static Health health(Map<EntityType, List<HealthComponent>> health, Dataset<Row> engagement,
+                                 Dataset<Row> kpis, Dataset<Row> values, Date d) {
+        Dataset<Row> rows = null;
+        Dataset<Row> accounts = kpis;
+        for (Map.Entry<EntityType, List<HealthComponent>> entry : health.entrySet()) {
+            boolean ofAccounts = entry.getKey() == EntityType.ACCOUNT;
+            String idColumn = ofAccounts ? "account_id" : "user_id";
+            Dataset<Row> scored = HealthScores.score(ofAccounts ? kpis : engagement, idColumn,
+                    values.filter(col("entity_type").equalTo(entry.getKey().configName())), entry.getValue());
+            List<String> metrics = new ArrayList<>();
+            entry.getValue().forEach(c -> metrics.add(HealthScores.componentMetric(c)));
+            metrics.add(HealthScores.HEALTH);
+            for (String metric : metrics) {
+                Dataset<Row> one = scored.select(lit(d).as("as_of_date"), lit(entry.getKey().configName()).as("entity_type"),
+                        col(idColumn).as("entity_id"), lit(metric).as("metric"), col("`" + metric + "`").as("value"));
+                rows = rows == null ? one : rows.unionByName(one);
+            }
+            if (ofAccounts) {
+                accounts = scored.select(Arrays.stream(AccountKpis.TABLE.columns())
+                        .map(name -> name.equals("health_score") ? col(HealthScores.HEALTH).as(name) : col(name))
+                        .toArray(Column[]::new));
+            }
+        }
+        String summary = health.isEmpty() ? "" : " (health for "
+                + String.join(" and ", health.keySet().stream().map(e -> e.configName() + "s").toList()) + ")";
+        return new Health(accounts, rows, summary);
+    }
+
+    /**
+     * Resolves every metric's {@code value} against empty frames of its inputs' schemas (a value
+     * that names an unknown column or aggregate is a config error naming the metric), and checks
+     * that every health component's source is a metric of its entity or a column of its table
+     * (account_kpis, user_engagement). Both are found before any stage writes:
+     * pipeline/ConfigCheck calls this for every command.
      */
     public static void check(SparkSession spark, BeatlineConfig config) {
         if (!config.metrics().isEmpty()) {
             values(config.metrics(), empty(spark, UserEngagement.TABLE), empty(spark, AccountKpis.TABLE),
                     empty(spark, UserDailyActivity.TABLE), empty(spark, CrmEntity.CUSTOM_METRICS.table),
                     LocalDate.now(config.timeZone()));
+        }
+        for (Map.Entry<EntityType, List<HealthComponent>> entry : config.health().entrySet()) {
+            boolean accounts = entry.getKey() == EntityType.ACCOUNT;
+            List<String> columns = Arrays.asList((accounts ? AccountKpis.TABLE : UserEngagement.TABLE).columns());
+            for (HealthComponent component : entry.getValue()) {
+                if (!component.sourceIsMetric() && !columns.contains(component.source())) {
+                    throw BeatlineException.config("Configuration error: key 'health." + entry.getKey().configName()
+                            + ".components." + component.name() + ".source': '" + component.source() + "' is neither a "
+                            + entry.getKey().configName() + " metric nor a column of "
+                            + (accounts ? "account_kpis" : "user_engagement"));
+                }
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package io.beatline.pipeline;
 
 import io.beatline.config.BeatlineConfig;
-import io.beatline.metrics.HealthJob;
 import io.beatline.metrics.MetricsJob;
 import io.beatline.segments.SegmentEvaluation;
 import java.time.LocalDate;
@@ -24,9 +23,8 @@ public final class ConfigCheck {
     public static void check(SparkSession spark, BeatlineConfig config) {
         // 1. segment conditions `where` against the user and account profiles
         new SegmentEvaluation(config, LocalDate.now(config.timeZone())).checkWhere(spark);
-        // 2. metric values against their aggregates and the entity's columns
+        // 2. metric values against their aggregates and the entity's columns, and health sources:
+        //    a metric or a column of the entity's table
         MetricsJob.check(spark, config);
-        // 3. health sources: a metric or a column of the entity's table
-        HealthJob.check(config);
     }
 }

@@ -8,14 +8,12 @@ import io.beatline.core.JobRunner;
 import io.beatline.core.LakeVersions;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
-import io.beatline.accounts.AccountKpisJob;
 import io.beatline.activity.ActivityUpdate;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmIngest;
 import io.beatline.engagement.EngagementJob;
 import io.beatline.ingest.EventsIngest;
 import io.beatline.ingest.RawZone;
-import io.beatline.metrics.HealthJob;
 import io.beatline.metrics.MetricsJob;
 import io.beatline.segments.SegmentsJob;
 import java.time.LocalDate;
@@ -63,13 +61,9 @@ public final class DailyPipeline {
             report.add("activity: " + new ActivityUpdate(context).run(asOf).message());
             // 4. user engagement as of asOf
             report.add("engagement: " + new EngagementJob(context).run(asOf).message());
-            // 5. account KPIs as of asOf
-            report.add("account-kpis: " + new AccountKpisJob(context).run(asOf).message());
-            // 6. calculated metrics as of asOf
+            // 5. account KPIs, calculated metrics and health scores as of asOf
             report.add("metrics: " + new MetricsJob(context).run(asOf).message());
-            // 7. health scores from the KPIs and metrics
-            report.add("health: " + new HealthJob(context).run(asOf).message());
-            // 8. segment membership, changes, history and summary
+            // 6. segment membership, changes, history and summary
             JobResult segments = new SegmentsJob(context).run(asOf);
             report.add("segments: " + segments.message());
             segments.parts().forEach(part -> report.add("  " + part.message()));

@@ -55,7 +55,7 @@ public final class SegmentDefinitions {
     public static List<Row> merge(List<Row> existing, List<SegmentDefinition> segments, LocalDate asOf) {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (Row row : existing) {
-            rows.put(row.getString(0), row);
+            rows.put(row.getAs("segment_id"), row);
         }
         Date today = Date.valueOf(asOf);
         for (SegmentDefinition segment : segments) {
@@ -63,9 +63,9 @@ public final class SegmentDefinitions {
             Date firstSeen = today;
             Date lastChanged = today;
             if (before != null) {
-                Date seen = before.getDate(6);
+                Date seen = before.getAs("first_seen");
                 firstSeen = seen.before(today) ? seen : today;
-                lastChanged = before.getString(5).equals(segment.ruleHash()) ? before.getDate(7) : today;
+                lastChanged = before.<String>getAs("rule_hash").equals(segment.ruleHash()) ? before.getAs("last_changed") : today;
             }
             rows.put(segment.id(), RowFactory.create(segment.id(), segment.name(), segment.description(),
                     segment.entity().configName(), segment.canonicalRule(), segment.ruleHash(), firstSeen, lastChanged));

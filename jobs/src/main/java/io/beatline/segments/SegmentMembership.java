@@ -1,7 +1,6 @@
 package io.beatline.segments;
 
 import static org.apache.spark.sql.types.DataTypes.DateType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.beatline.core.TableSpec;
 import java.util.List;

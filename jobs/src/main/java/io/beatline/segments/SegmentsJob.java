@@ -7,6 +7,7 @@ import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.config.EntityType;
 import io.beatline.config.SegmentDefinition;
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
@@ -64,8 +65,7 @@ public final class SegmentsJob {
             try {
                 Dataset<Row> members = evaluation.members(users, EntityType.USER)
                         .unionByName(evaluation.members(accounts, EntityType.ACCOUNT));
-                long memberRows = store.replace(SegmentMembership.TABLE, members.withColumn("as_of_date", lit(d)),
-                        "as_of_date = DATE'" + asOf + "'");
+                long memberRows = store.replacePartition(SegmentMembership.TABLE, members.withColumn("as_of_date", lit(d)), asOf);
                 Dataset<Row> current = membership(List.of(asOf));
 
                 // 2. changes against the neighbouring snapshots
@@ -80,33 +80,37 @@ public final class SegmentsJob {
                     changes = changes.unionByName(SegmentChanges.between(current, membership(List.of(next.get())), next.get()));
                     changed.add(next.get());
                 }
-                store.replace(SegmentChanges.TABLE, changes, inDates(changed));
+                store.replacePartitions(SegmentChanges.TABLE, changes, changed);
 
                 // 3. history from the previous snapshot on (all of it when D is the first)
                 TreeSet<LocalDate> historyDates = new TreeSet<>(previous.isPresent() ? snapshots.tailSet(previous.get(), true) : snapshots);
                 historyDates.add(asOf);
                 Dataset<Row> spanning = store.read(SegmentHistory.TABLE).limit(0);
-                String historyCondition = "segment_id IS NOT NULL";
+                Optional<String> historyCondition = Optional.empty(); // all of it
                 if (previous.isPresent()) {
-                    String p = "DATE'" + previous.get() + "'";
+                    Date p = Date.valueOf(previous.get());
                     spanning = store.read(SegmentHistory.TABLE)
-                            .filter("valid_from <= " + p + " AND (valid_to IS NULL OR valid_to > " + p + ")");
-                    historyCondition = "valid_to IS NULL OR valid_to > " + p;
+                            .filter(col("valid_from").leq(lit(p)).and(col("valid_to").isNull().or(col("valid_to").gt(lit(p)))));
+                    historyCondition = Optional.of("valid_to IS NULL OR valid_to > " + SqlPredicates.literal(p));
                 }
                 Dataset<Row> intervals = SegmentHistory.intervals(membership(List.copyOf(historyDates)),
                         List.copyOf(historyDates), spanning).localCheckpoint();
-                store.replace(SegmentHistory.TABLE, intervals, historyCondition);
+                if (historyCondition.isPresent()) {
+                    store.replace(SegmentHistory.TABLE, intervals, historyCondition.get());
+                } else {
+                    store.replaceAll(SegmentHistory.TABLE, intervals);
+                }
 
                 // 4. definitions
                 List<Row> definitions = SegmentDefinitions.merge(store.read(SegmentDefinitions.TABLE).collectAsList(),
                         context.config().segments(), asOf);
-                store.replace(SegmentDefinitions.TABLE,
-                        context.spark().createDataFrame(definitions, SegmentDefinitions.TABLE.schema()), "segment_id IS NOT NULL");
+                store.replaceAll(SegmentDefinitions.TABLE,
+                        context.spark().createDataFrame(definitions, SegmentDefinitions.TABLE.schema()));
 
                 // 5. summary last: once it has D, D's snapshot is complete
                 List<Row> summary = summary(users, accounts, current, changes, asOf, next);
-                store.replace(SegmentSummary.TABLE, context.spark().createDataFrame(summary, SegmentSummary.TABLE.schema()),
-                        inDates(changed));
+                store.replacePartitions(SegmentSummary.TABLE, context.spark().createDataFrame(summary, SegmentSummary.TABLE.schema()),
+                        changed);
                 return result(summary, context.config().segments(), asOf, memberRows);
             } finally {
                 accountProfiles.unpersist();
@@ -162,7 +166,7 @@ public final class SegmentsJob {
     }
 
     private Dataset<Row> membership(List<LocalDate> dates) {
-        return store.read(SegmentMembership.TABLE).filter(inDates(dates));
+        return store.read(SegmentMembership.TABLE).filter(col("as_of_date").isin(dates.stream().map(Date::valueOf).toArray()));
     }
 
     /** The dates with a complete snapshot: those in segment_summary. */
@@ -198,20 +202,19 @@ public final class SegmentsJob {
         long entered = 0;
         long exited = 0;
         List<String> order = segments.stream().map(SegmentDefinition::id).toList();
-        List<Row> ofDate = summary.stream().filter(row -> row.getDate(0).toLocalDate().equals(asOf))
-                .sorted(java.util.Comparator.comparingInt(row -> order.indexOf(row.getString(1)))).toList();
+        List<Row> ofDate = summary.stream().filter(row -> row.<Date>getAs("as_of_date").toLocalDate().equals(asOf))
+                .sorted(java.util.Comparator.comparingInt(row -> order.indexOf(row.<String>getAs("segment_id")))).toList();
         for (Row row : ofDate) {
-            entered += row.getLong(6);
-            exited += row.getLong(7);
-            parts.add(new JobResult.Part(row.getString(1), RowCounts.written(row.getLong(3)),
-                    row.getString(1) + ": " + row.getLong(3) + " members, " + row.getLong(6) + " entered, "
-                            + row.getLong(7) + " exited"));
+            String segment = row.getAs("segment_id");
+            long members = row.getAs("members");
+            long segmentEntered = row.getAs("entered");
+            long segmentExited = row.getAs("exited");
+            entered += segmentEntered;
+            exited += segmentExited;
+            parts.add(new JobResult.Part(segment, RowCounts.written(members),
+                    segment + ": " + members + " members, " + segmentEntered + " entered, " + segmentExited + " exited"));
         }
         return new JobResult(RowCounts.written(memberRows), parts.size() + " segments, " + memberRows + " memberships, "
                 + entered + " entered, " + exited + " exited", parts);
-    }
-
-    private static String inDates(List<LocalDate> dates) {
-        return "as_of_date IN (" + dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", ")) + ")";
     }
 }

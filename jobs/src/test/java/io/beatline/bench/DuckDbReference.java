@@ -259,7 +259,7 @@ public final class DuckDbReference {
 
     private void accountKpis(Statement sql, LocalDate asOf) throws SQLException {
         String d = "DATE '" + asOf + "'";
-        int npsWindow = config.engagement().npsWindowDays();
+        int npsWindow = config.npsWindowDays();
         sql.execute("""
                 CREATE TEMP TABLE account_kpis AS
                 WITH users AS (

@@ -30,8 +30,9 @@ class LakeLockTest {
         Files.createDirectories(lock.getParent());
     }
 
-    Cli health() {
-        return Cli.run(lake.cliArgs(List.of("health", "--as-of", "2026-03-10")));
+    /** A stage that succeeds on an empty lake: its run-log rows are job {@code activity}. */
+    Cli activity() {
+        return Cli.run(lake.cliArgs(List.of("activity")));
     }
 
     static String host() throws Exception {
@@ -43,17 +44,17 @@ class LakeLockTest {
         // this test JVM stands for the other job: it is alive
         String holder = "job run 2026-03-10, process " + ProcessHandle.current().pid() + " on " + host() + ", since now\n";
         Files.writeString(lock, holder);
-        Cli second = health();
+        Cli second = activity();
         assertEquals(1, second.exitCode(), second.err());
         assertTrue(second.err().contains("Another beatline job is working on the lake"), second.err());
         assertTrue(second.err().contains("job run 2026-03-10, process " + ProcessHandle.current().pid()), second.err());
         assertEquals(holder, Files.readString(lock), "the other job's lock is left alone");
-        List<Row> runs = lake.table(PipelineRuns.TABLE).filter("job = 'health'").collectAsList();
+        List<Row> runs = lake.table(PipelineRuns.TABLE).filter("job = 'activity'").collectAsList();
         assertEquals(1, runs.size());
         assertEquals("failed", runs.get(0).getAs("status"));
 
         Files.writeString(lock, "job run 2026-03-10, process 1 on some-other-host, since now\n");
-        Cli otherHost = health();
+        Cli otherHost = activity();
         assertEquals(1, otherHost.exitCode());
         assertTrue(otherHost.err().contains("delete " ), otherHost.err());
     }
@@ -63,7 +64,7 @@ class LakeLockTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         Files.writeString(lock, "job run 2026-03-10, process " + gone.pid() + " on " + host() + ", since then\n");
-        Cli run = health();
+        Cli run = activity();
         assertEquals(0, run.exitCode(), run.err());
         assertFalse(Files.exists(lock), "released after the job");
     }

@@ -25,7 +25,7 @@ class UserEngagementComputeTest {
         SparkSession spark = TestSpark.session();
         LocalDate d = LocalDate.parse("2026-03-10");
         // window of 3 days: now = Mar 8..10, previous = Mar 5..7
-        EngagementConfig config = new EngagementConfig(3, List.of("login"), 365);
+        EngagementConfig config = new EngagementConfig(3, List.of("login"));
         Dataset<Row> daily = spark.createDataFrame(List.of(
                 RowFactory.create("u1", "a1", Date.valueOf("2026-03-05"), "login", 2L, 2.0, Timestamp.valueOf("2026-03-05 10:00:00")),
                 RowFactory.create("u1", "a1", Date.valueOf("2026-03-08"), "export", 1L, 2.5, Timestamp.valueOf("2026-03-08 10:00:00")),

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,7 +157,7 @@ class MetricsTest {
                 .forEach(r -> healthScores.put(r.getAs("account_id"), r.getAs("health_score")));
         assertEquals(57.5, healthScores.get("acc_A"), 1e-9);
         assertEquals(0.0, healthScores.get("acc_B"));
-        assertEquals(v.get("all_sum acc_A"), 7.0, "the metrics step keeps its own rows when health writes its");
+        assertEquals(v.get("all_sum acc_A"), 7.0, "the metrics and the health rows are written together");
         // user health: active days in Mar 2..31 -> u1 4 (Mar 10, 20, 25, 30) = 40, u2 1 = 10, u3 0 (Feb 1) = 0
         assertEquals(40.0, v.get("health u1"), 1e-9);
         assertEquals(10.0, v.get("health.active u2"), 1e-9);
@@ -177,5 +178,11 @@ class MetricsTest {
         assertTrue(result.err().contains("metrics.beats_twice.value"), result.err());
         assertTrue(result.err().contains("metrics.conf, line "), result.err());
         assertFalse(Files.exists(lake.lake.resolve("gold/metric_values")), "nothing written");
+        // nor any table before it: no stage ran (the check is before step 1, pipeline/ConfigCheck)
+        if (Files.exists(lake.lake)) {
+            try (var paths = Files.walk(lake.lake)) {
+                assertEquals(List.of(), paths.filter(path -> path.endsWith("_delta_log")).toList(), "no Delta table written");
+            }
+        }
     }
 }
