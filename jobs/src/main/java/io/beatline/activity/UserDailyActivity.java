@@ -12,6 +12,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -52,7 +53,7 @@ public final class UserDailyActivity {
      * and event; {@code account_id} is that of the latest of those events that names one.
      */
     public static Dataset<Row> fromEvents(Dataset<Row> events) {
-        return events
+        return Columns.require(events, "silver events", "counted", "user_id", "event_date", "event", "account_id", "ts", "weight")
                 .filter(col("counted").and(col("user_id").isNotNull()))
                 .groupBy(col("user_id"), col("event_date").as("activity_date"), col("event"))
                 .agg(

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -64,7 +65,8 @@ public final class UserMonthlyActivity {
 
     /** Daily activity rows to monthly rows. */
     public static Dataset<Row> fromDaily(Dataset<Row> daily) {
-        return daily
+        return Columns.require(daily, "daily activity", "user_id", "activity_date", "event", "event_count", "weighted_count",
+                        "account_id", "last_event_at")
                 .groupBy(col("user_id"), trunc(col("activity_date"), "month").as("month"))
                 .agg(
                         sum("event_count").as("event_count"),

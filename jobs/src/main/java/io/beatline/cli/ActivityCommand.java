@@ -1,6 +1,6 @@
 package io.beatline.cli;
 
-import io.beatline.activity.ActivityUpdate;
+import io.beatline.activity.ActivityJob;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,10 +20,6 @@ final class ActivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ActivityUpdate job = new ActivityUpdate(configOptions.context());
-        long started = System.nanoTime();
-        String message = job.run(asOf).message();
-        System.out.println("activity: " + message + " (" + Beatline.seconds(started) + ")");
-        return 0;
+        return AsOfCommand.runAndReport(new ActivityJob(configOptions.context()), asOf);
     }
 }

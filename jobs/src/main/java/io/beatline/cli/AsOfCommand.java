@@ -2,13 +2,13 @@ package io.beatline.cli;
 
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
+import io.beatline.core.Stage;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** A stage command for one as-of date: loads the config, runs the stage, prints its one-line report. */
+/** A stage command for one as-of date: loads the config, runs the stage, prints its report as {@code run} does. */
 abstract class AsOfCommand implements Callable<Integer> {
 
     @Mixin
@@ -17,17 +17,22 @@ abstract class AsOfCommand implements Callable<Integer> {
     @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The as-of date.")
     LocalDate asOf;
 
-    /** Runs the stage for {@code asOf}. */
-    abstract JobResult run(JobContext context, LocalDate asOf);
+    /** The command's stage, for this command's context. */
+    abstract Stage stage(JobContext context);
 
     @Override
     public Integer call() {
-        JobContext context = configOptions.context();
+        return runAndReport(stage(configOptions.context()), asOf);
+    }
+
+    /** Runs {@code stage} for {@code date} and prints its line (and its parts' lines, as {@code run} prints them). */
+    static int runAndReport(Stage stage, LocalDate date) {
         long started = System.nanoTime();
-        JobResult result = run(context, asOf);
-        System.out.println(getClass().getAnnotation(Command.class).name() + " " + asOf + ": " + result.message()
-                + " (" + Beatline.seconds(started) + ")");
-        result.parts().forEach(part -> System.out.println("  " + part.message()));
+        JobResult result = stage.run(date);
+        System.out.println(stage.name() + " " + date + ": " + result.message() + " (" + Beatline.seconds(started) + ")");
+        if (stage.reportsParts()) {
+            result.parts().forEach(part -> System.out.println("  " + part.message()));
+        }
         return 0;
     }
 }

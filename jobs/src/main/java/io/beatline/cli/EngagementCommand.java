@@ -1,9 +1,8 @@
 package io.beatline.cli;
 
 import io.beatline.core.JobContext;
-import io.beatline.core.JobResult;
+import io.beatline.core.Stage;
 import io.beatline.engagement.EngagementJob;
-import java.time.LocalDate;
 import picocli.CommandLine.Command;
 
 /** {@code beatline engagement --as-of D}: the user_engagement partition for D. */
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
 final class EngagementCommand extends AsOfCommand {
 
     @Override
-    JobResult run(JobContext context, LocalDate asOf) {
-        return new EngagementJob(context).run(asOf);
+    Stage stage(JobContext context) {
+        return new EngagementJob(context);
     }
 }

@@ -1,7 +1,7 @@
 package io.beatline.cli;
 
 import io.beatline.core.JobContext;
-import io.beatline.segments.SegmentExport;
+import io.beatline.segments.SegmentExportJob;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,7 +29,7 @@ final class ExportSegmentCommand implements Callable<Integer> {
 
     @Option(names = "--format", required = true, paramLabel = "csv|json|parquet",
             description = "Output format: csv, json or parquet.", converter = FormatConverter.class)
-    SegmentExport.Format format;
+    SegmentExportJob.Format format;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
             description = "Output folder, local or s3a://bucket/path; replaced if it exists.")
@@ -39,17 +39,17 @@ final class ExportSegmentCommand implements Callable<Integer> {
     public Integer call() {
         JobContext context = configOptions.context();
         long started = System.nanoTime();
-        String message = new SegmentExport(context).export(segment, Optional.ofNullable(asOf), changes, format, out).message();
+        String message = new SegmentExportJob(context).export(segment, Optional.ofNullable(asOf), changes, format, out).message();
         System.out.println("export-segment: " + message + " (" + Beatline.seconds(started) + ")");
         return 0;
     }
 
     /** Accepts csv, json and parquet in any case. */
-    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<SegmentExport.Format> {
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<SegmentExportJob.Format> {
         @Override
-        public SegmentExport.Format convert(String value) {
+        public SegmentExportJob.Format convert(String value) {
             try {
-                return SegmentExport.Format.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                return SegmentExportJob.Format.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a format; use csv, json or parquet");
             }

@@ -1,9 +1,8 @@
 package io.beatline.cli;
 
 import io.beatline.core.JobContext;
-import io.beatline.core.JobResult;
+import io.beatline.core.Stage;
 import io.beatline.metrics.MetricsJob;
-import java.time.LocalDate;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,7 +15,7 @@ import picocli.CommandLine.Command;
 final class MetricsCommand extends AsOfCommand {
 
     @Override
-    JobResult run(JobContext context, LocalDate asOf) {
-        return new MetricsJob(context).run(asOf);
+    Stage stage(JobContext context) {
+        return new MetricsJob(context);
     }
 }

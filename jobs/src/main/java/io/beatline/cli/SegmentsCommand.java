@@ -1,9 +1,8 @@
 package io.beatline.cli;
 
 import io.beatline.core.JobContext;
-import io.beatline.core.JobResult;
+import io.beatline.core.Stage;
 import io.beatline.segments.SegmentsJob;
-import java.time.LocalDate;
 import picocli.CommandLine.Command;
 
 /** {@code beatline segments --as-of D}: segment membership, changes, history, definitions and summary for D. */
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
 final class SegmentsCommand extends AsOfCommand {
 
     @Override
-    JobResult run(JobContext context, LocalDate asOf) {
-        return new SegmentsJob(context).run(asOf);
+    Stage stage(JobContext context) {
+        return new SegmentsJob(context);
     }
 }

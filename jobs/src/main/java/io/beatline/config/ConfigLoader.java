@@ -364,7 +364,10 @@ public final class ConfigLoader {
                 .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", ")));
     }
 
-    /** The CRM entities of SPEC 2.2, the only names crm.custom-fields accepts. */
+    /**
+     * The CRM entities of SPEC 2.2, the only names crm.custom-fields accepts: crm/CrmEntity's,
+     * named here so that config/ does not depend on crm/ (ConfigLoaderTest checks they agree).
+     */
     public static final List<String> CRM_ENTITIES = List.of(
             "companies", "end_users", "licenses", "nps_responses", "conversations", "invoices", "custom_metrics");
 

@@ -7,10 +7,17 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Column expressions shared by the stages that read raw text. */
+/**
+ * Column expressions shared by the stages that read raw text, and the check of a transform's
+ * required input columns.
+ */
 public final class Columns {
 
     private Columns() {
@@ -26,6 +33,20 @@ public final class Columns {
         return when(trimmed.rlike("^-?[0-9]{1,15}$"), timestamp_millis(trimmed.cast(DataTypes.LongType)))
                 .otherwise(coalesce(trimmed.try_cast(DataTypes.TimestampType),
                         try_to_timestamp(trimmed, lit("yyyy-MM-dd'T'HH:mmXXX"))));
+    }
+
+    /**
+     * Checks, before a transform builds on {@code rows}, that they have {@code columns}: a
+     * missing one is a programming error named here (the input and every missing column), not an
+     * analysis error deep in a plan. Returns {@code rows}.
+     */
+    public static Dataset<Row> require(Dataset<Row> rows, String input, String... columns) {
+        List<String> present = Arrays.asList(rows.columns());
+        List<String> missing = Arrays.stream(columns).filter(column -> !present.contains(column)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(input + " lacks the columns " + missing + " (it has " + present + ")");
+        }
+        return rows;
     }
 
     /** Null for null, empty or blank text; the text otherwise. */

@@ -85,12 +85,13 @@ public final class TableStore {
         Dataset<Row> conformed = conform(table, rows);
         if (exists(table)) {
             describe(table);
+            long before = latestCommit(table).orElseThrow().version();
             var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
                     .option("mergeSchema", String.valueOf(table.customColumns()))
                     .mode(SaveMode.Overwrite);
             condition.ifPresent(where -> writer.option("replaceWhere", where));
             writer.save(lake.path(table));
-            return lastCommitOutputRows(table);
+            return rowsWrittenSince(table, before);
         }
         return create(table, conformed);
     }
@@ -240,6 +241,16 @@ public final class TableStore {
     /** numOutputRows of the table's newest commit. */
     private long lastCommitOutputRows(TableSpec table) {
         return latestCommit(table).orElseThrow().outputRows();
+    }
+
+    /**
+     * The rows the write after version {@code before} wrote: its commit's numOutputRows, or 0 when
+     * it made no commit (Delta commits nothing when a replace selects no rows and writes none:
+     * reading the newest commit then would count an earlier write's rows).
+     */
+    private long rowsWrittenSince(TableSpec table, long before) {
+        Commit latest = latestCommit(table).orElseThrow();
+        return latest.version() == before ? 0 : latest.outputRows();
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
 
+import java.util.List;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.config.EngagementConfig;
@@ -13,7 +14,7 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
-import io.beatline.core.TableStore;
+import io.beatline.core.Stage;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
 import java.sql.Date;
@@ -25,18 +26,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Job {@code engagement}: writes the {@code user_engagement} partition of one as-of date. */
-public final class EngagementJob {
+public final class EngagementJob extends Stage {
 
     public static final String JOB = "engagement";
 
-    private final JobContext context;
-    private final TableStore store;
-
     public EngagementJob(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+        super(context, JOB, List.of(UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, CrmEntity.END_USERS.table,
+                CrmEntity.NPS_RESPONSES.table),
+                List.of(UserEngagement.TABLE));
     }
 
+    @Override
     public JobResult run(LocalDate asOf) {
         return JobRunner.run(context, JOB, asOf, runId -> {
             EngagementConfig config = context.config().engagement();
@@ -59,7 +59,7 @@ public final class EngagementJob {
                 percentile_approx(col("beats"), lit(0.9), lit(10000)), max("beats")).first();
         Map<String, Long> lifecycles = new TreeMap<>();
         for (Row row : partition.groupBy("lifecycle").count().collectAsList()) {
-            lifecycles.put(row.getString(0), row.getLong(1));
+            lifecycles.put(row.getAs("lifecycle"), row.getAs("count"));
         }
         String lifecycleText = UserEngagement.LIFECYCLES.stream()
                 .map(l -> l + " " + lifecycles.getOrDefault(l, 0L)).collect(Collectors.joining(", "));

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 
 import io.beatline.config.HealthComponent;
+import io.beatline.core.Columns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -40,6 +41,8 @@ public final class HealthScores {
      */
     public static Dataset<Row> score(Dataset<Row> entities, String idColumn, Dataset<Row> metricValues,
                                      List<HealthComponent> components) {
+        Columns.require(entities, "the scored entities", idColumn);
+        Columns.require(metricValues, "metric values", "entity_id", "metric", "value");
         List<HealthComponent> fromMetrics = components.stream().filter(HealthComponent::sourceIsMetric).toList();
         Dataset<Row> scored = entities;
         if (!fromMetrics.isEmpty()) {

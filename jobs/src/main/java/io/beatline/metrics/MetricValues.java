@@ -17,8 +17,9 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
-import io.beatline.config.MetricDefinition;
 import io.beatline.config.MetricDefinition.Aggregate;
+import io.beatline.config.MetricDefinition;
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -60,6 +61,8 @@ public final class MetricValues {
      * {@code entity_id, user_id, date, event, event_count, weighted_count, metric, value}.
      */
     public static Dataset<Row> facts(Dataset<Row> activity, Dataset<Row> customMetrics) {
+        Columns.require(activity, "activity", "entity_id", "user_id", "activity_date", "event", "event_count", "weighted_count");
+        Columns.require(customMetrics, "custom metrics", "entity_id", "date", "metric", "value");
         Dataset<Row> events = activity.select(col("entity_id"), col("user_id"), col("activity_date").as("date"),
                 col("event"), col("event_count"), col("weighted_count"),
                 lit(null).cast(StringType).as("metric"), lit(null).cast(DoubleType).as("value"));

@@ -15,8 +15,8 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
+import io.beatline.core.Stage;
 import io.beatline.core.TableSpec;
-import io.beatline.core.TableStore;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
 import io.beatline.engagement.UserEngagement;
@@ -43,18 +43,18 @@ import org.apache.spark.sql.SparkSession;
  * Aggregates read {@code user_daily_activity} and the CRM's custom metrics, never raw events;
  * users' events count for the account {@code user_engagement} gives them.
  */
-public final class MetricsJob {
+public final class MetricsJob extends Stage {
 
     public static final String JOB = "metrics";
 
-    private final JobContext context;
-    private final TableStore store;
-
     public MetricsJob(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+        super(context, JOB, List.of(UserEngagement.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE,
+                CrmEntity.COMPANIES.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table, CrmEntity.CONVERSATIONS.table,
+                CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table),
+                List.of(AccountKpis.TABLE, MetricValues.TABLE, MetricDefinitions.TABLE));
     }
 
+    @Override
     public JobResult run(LocalDate asOf) {
         BeatlineConfig config = context.config();
         return JobRunner.run(context, JOB, asOf, runId -> {

@@ -1,18 +1,20 @@
 package io.beatline.pipeline;
 
+import io.beatline.activity.ActivityJob;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.Hashes;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.LakeVersions;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
-import io.beatline.activity.ActivityUpdate;
+import io.beatline.core.Stage;
 import io.beatline.crm.CrmEntity;
-import io.beatline.crm.CrmIngest;
+import io.beatline.crm.CrmIngestJob;
 import io.beatline.engagement.EngagementJob;
-import io.beatline.ingest.EventsIngest;
+import io.beatline.ingest.EventsIngestJob;
 import io.beatline.ingest.RawZone;
 import io.beatline.metrics.MetricsJob;
 import io.beatline.segments.SegmentsJob;
@@ -20,7 +22,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * {@code beatline run}: every stage for an as-of date, in order. Each stage is also a command of
@@ -40,6 +41,19 @@ public final class DailyPipeline {
         this.context = context;
     }
 
+    /**
+     * The stages of {@code run}, in order: 1. events, every landed folder up to the date not yet
+     * ingested (and the date's own, if its files changed); 2. CRM snapshots, the same; 3. daily
+     * and monthly activity for the event dates the new events touch; 4. user engagement; 5.
+     * account KPIs, calculated metrics and health scores; 6. segment membership, changes,
+     * history, definitions and summary. Each is also its own command, run the same way.
+     */
+    public List<Stage> stages(boolean skipCorruptFiles) {
+        IngestOptions ingest = IngestOptions.catchUp(skipCorruptFiles);
+        return List.of(new EventsIngestJob(context, ingest), new CrmIngestJob(context, ingest), new ActivityJob(context),
+                new EngagementJob(context), new MetricsJob(context), new SegmentsJob(context));
+    }
+
     /** Runs the pipeline for {@code asOf}; returns one line per stage for the summary. */
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
@@ -52,25 +66,20 @@ public final class DailyPipeline {
                 report.add(UNCHANGED);
                 return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), last.get());
             }
-            // 1. events: every landed folder up to asOf not yet ingested (and asOf's, if it changed)
-            RowCounts ingested = ingestEvents(asOf, skipCorruptFiles, report);
-            // 2. CRM: every snapshot up to asOf not yet ingested
-            JobResult crm = new CrmIngest(context).catchUp(asOf, skipCorruptFiles);
-            report.add("ingest-crm: " + crm.message());
-            // 3. daily and monthly activity for the event dates the new events touch
-            report.add("activity: " + new ActivityUpdate(context).run(asOf).message());
-            // 4. user engagement as of asOf
-            report.add("engagement: " + new EngagementJob(context).run(asOf).message());
-            // 5. account KPIs, calculated metrics and health scores as of asOf
-            report.add("metrics: " + new MetricsJob(context).run(asOf).message());
-            // 6. segment membership, changes, history and summary
-            JobResult segments = new SegmentsJob(context).run(asOf);
-            report.add("segments: " + segments.message());
-            segments.parts().forEach(part -> report.add("  " + part.message()));
+            RowCounts ingested = RowCounts.NONE;
+            for (Stage stage : stages(skipCorruptFiles)) {
+                JobResult result = stage.run(asOf);
+                report.add(stage.name() + ": " + result.message());
+                if (stage.reportsParts()) {
+                    result.parts().forEach(part -> report.add("  " + part.message()));
+                }
+                if (stage.outputs().stream().anyMatch(table -> table.layer().equals("silver"))) {
+                    ingested = ingested.plus(result.counts()); // the run's counts are the raw rows it took in
+                }
+            }
             // the run's log row gets the stages' lines; the per-segment lines are in the segments job's rows
             List<String> stages = report.stream().filter(line -> !line.startsWith(" ")).toList();
-            return new JobResult(ingested.plus(crm.counts()), String.join("; ", stages), List.of(),
-                    LakeVersions.fingerprint(context, landed));
+            return new JobResult(ingested, String.join("; ", stages), List.of(), LakeVersions.fingerprint(context, landed));
         });
         return report;
     }
@@ -97,7 +106,7 @@ public final class DailyPipeline {
     private String landedSignature(LocalDate asOf) {
         RawZone raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
         List<String> sources = new ArrayList<>();
-        sources.add(EventsIngest.SOURCE);
+        sources.add(EventsIngestJob.SOURCE);
         for (CrmEntity entity : CrmEntity.values()) {
             sources.add(entity.source());
         }
@@ -109,24 +118,5 @@ public final class DailyPipeline {
             signature.append(';');
         }
         return Hashes.shortSha256(signature.toString());
-    }
-
-    private RowCounts ingestEvents(LocalDate asOf, boolean skipCorruptFiles, List<String> report) {
-        EventsIngest ingest = new EventsIngest(context);
-        TreeSet<LocalDate> dates = new TreeSet<>(ingest.pendingDates(asOf));
-        if (ingest.landed(asOf)) {
-            dates.add(asOf); // re-ingested only if its files changed
-        } else if (context.config().requireLandedInput()) {
-            throw BeatlineException.inputMissing("No events have landed for " + asOf + " (no folder dt=" + asOf
-                    + " under " + context.config().raw() + "/events). Retry once the delivery is in, or set"
-                    + " input.require-landed = false to run on what has landed.");
-        }
-        if (dates.isEmpty()) {
-            report.add("ingest-events: nothing new has landed");
-            return RowCounts.NONE;
-        }
-        JobResult result = ingest.ingest(List.copyOf(dates), skipCorruptFiles, false);
-        report.add("ingest-events: " + result.message());
-        return result.counts();
     }
 }

@@ -9,9 +9,9 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 
-import io.beatline.config.SegmentRule;
 import io.beatline.config.SegmentRule.FieldCondition;
 import io.beatline.config.SegmentRule.FieldOp;
+import io.beatline.config.SegmentRule;
 import io.beatline.segments.ProfileFields.FieldType;
 import java.sql.Date;
 import java.time.LocalDate;

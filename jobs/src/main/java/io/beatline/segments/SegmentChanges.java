@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -42,6 +43,8 @@ public final class SegmentChanges {
      * members of {@code previous} not in {@code current} exited. Both: segment_id, entity_type, entity_id.
      */
     public static Dataset<Row> between(Dataset<Row> previous, Dataset<Row> current, LocalDate asOf) {
+        Columns.require(previous, "the previous members", "segment_id", "entity_type", "entity_id");
+        Columns.require(current, "the current members", "segment_id", "entity_type", "entity_id");
         Dataset<Row> before = previous.select(col("segment_id").as("b_segment"), col("entity_type").as("b_type"),
                 col("entity_id").as("b_entity"));
         Dataset<Row> now = current.select(col("segment_id").as("n_segment"), col("entity_type").as("n_type"),

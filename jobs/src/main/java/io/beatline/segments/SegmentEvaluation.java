@@ -140,10 +140,52 @@ public final class SegmentEvaluation {
     }
 
     /**
+     * What a day's evaluation reads, each already as of D: D's user_engagement and account_kpis
+     * rows, the CRM's end_users and companies as of D, D's metric_values of each entity type
+     * ({@code entity_id, metric, value}), and the users' daily activity ({@code user_id,
+     * activity_date, event, event_count}) over the days the user and the account conditions look
+     * at (an empty frame when they look at none).
+     */
+    public record Inputs(Dataset<Row> engagement, Dataset<Row> endUsers, Dataset<Row> accountKpis, Dataset<Row> companies,
+                         Dataset<Row> userMetrics, Dataset<Row> accountMetrics, Dataset<Row> userActivity,
+                         Dataset<Row> accountActivity) {
+    }
+
+    /** The account profiles, and the users and accounts each with a boolean column per segment of theirs. */
+    public record Evaluated(Dataset<Row> accountProfiles, Dataset<Row> users, Dataset<Row> accounts) {
+    }
+
+    /**
+     * Every segment for D, as a pure function of its inputs: the profiles, then the user
+     * segments, then the account segments (which may count matching users). A user's activity
+     * counts for the account user_engagement gives it on D, as in metrics. Nothing is read or
+     * written here; segments/SegmentsJob reads the inputs and writes the results, and the rule
+     * tests call this with hand-made frames.
+     */
+    public Evaluated evaluate(Inputs in) {
+        Dataset<Row> accountProfiles = SegmentProfiles.accounts(in.accountKpis(), in.companies(), in.accountMetrics(),
+                fields(EntityType.ACCOUNT).schema());
+        Dataset<Row> users = evaluateUsers(SegmentProfiles.users(in.engagement(), in.endUsers(), accountProfiles,
+                in.userMetrics(), fields(EntityType.USER).schema()),
+                in.userActivity().select("user_id", "activity_date", "event", "event_count"));
+        Dataset<Row> userAccounts = users.select(col("user_id").as("a_user"), col("account_id"))
+                .filter(col("account_id").isNotNull());
+        Dataset<Row> accountActivity = in.accountActivity().select("user_id", "activity_date", "event", "event_count")
+                .join(userAccounts, col("user_id").equalTo(col("a_user")))
+                .select("account_id", "activity_date", "event", "event_count");
+        return new Evaluated(accountProfiles, users, evaluateAccounts(accountProfiles, accountActivity, users));
+    }
+
+    /** One row per member of D's segments, users then accounts: segment_id, entity_type, entity_id. */
+    public Dataset<Row> members(Evaluated evaluated) {
+        return members(evaluated.users(), EntityType.USER).unionByName(members(evaluated.accounts(), EntityType.ACCOUNT));
+    }
+
+    /**
      * User profiles with one boolean column per user segment ({@link #column}) and per
      * users-matching rule. {@code activity}: user_id, activity_date, event, event_count.
      */
-    public Dataset<Row> evaluateUsers(Dataset<Row> profiles, Dataset<Row> activity) {
+    Dataset<Row> evaluateUsers(Dataset<Row> profiles, Dataset<Row> activity) {
         Dataset<Row> users = withActivityFeatures(profiles, "user_id", activity.withColumnRenamed("user_id", "__entity_id"),
                 userFeatures);
         users = withRanks(users, userFeatures);
@@ -161,7 +203,7 @@ public final class SegmentEvaluation {
      * daily activity with the account they belong to as account_id; {@code users}: the result of
      * {@link #evaluateUsers} (for users-matching).
      */
-    public Dataset<Row> evaluateAccounts(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> users) {
+    Dataset<Row> evaluateAccounts(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> users) {
         Dataset<Row> accounts = withActivityFeatures(profiles, "account_id",
                 activity.withColumnRenamed("account_id", "__entity_id"), accountFeatures);
         accounts = withRanks(accounts, accountFeatures);
@@ -186,7 +228,7 @@ public final class SegmentEvaluation {
     }
 
     /** One row per member of an evaluated frame's segments: segment_id, entity_type, entity_id. */
-    public Dataset<Row> members(Dataset<Row> evaluated, EntityType entity) {
+    Dataset<Row> members(Dataset<Row> evaluated, EntityType entity) {
         List<SegmentDefinition> segments = segments(entity);
         String idColumn = entity == EntityType.USER ? "user_id" : "account_id";
         Column[] ids = segments.stream().map(s -> when(col(columns.get(s.id())), lit(s.id()))).toArray(Column[]::new);

@@ -7,11 +7,12 @@ import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.config.EntityType;
 import io.beatline.config.SegmentDefinition;
-import io.beatline.core.SqlPredicates;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
+import io.beatline.core.SqlPredicates;
+import io.beatline.core.Stage;
 import io.beatline.core.TableStore;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
@@ -37,18 +38,23 @@ import org.apache.spark.sql.types.StructType;
  * {@code segment_history}, {@code segment_definitions} and last {@code segment_summary}, whose
  * dates are therefore the complete snapshots. Behavioural conditions read user_daily_activity.
  */
-public final class SegmentsJob {
+public final class SegmentsJob extends Stage {
 
     public static final String JOB = "segments";
 
-    private final JobContext context;
-    private final TableStore store;
-
     public SegmentsJob(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+        super(context, JOB, List.of(UserEngagement.TABLE, AccountKpis.TABLE, MetricValues.TABLE, UserDailyActivity.TABLE,
+                CrmEntity.END_USERS.table, CrmEntity.COMPANIES.table),
+                List.of(SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentDefinitions.TABLE,
+                SegmentSummary.TABLE));
     }
 
+    @Override
+    public boolean reportsParts() {
+        return true;
+    }
+
+    @Override
     public JobResult run(LocalDate asOf) {
         SegmentEvaluation evaluation = new SegmentEvaluation(context.config(), asOf);
         evaluation.checkWhere(context.spark());
@@ -58,14 +64,20 @@ public final class SegmentsJob {
             }
             Date d = Date.valueOf(asOf);
             // 1. evaluate every segment on the profiles of D
-            Dataset<Row> engagement = store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d)));
-            Dataset<Row> accountProfiles = accountProfiles(evaluation, asOf).persist();
-            Dataset<Row> users = evaluateUsers(evaluation, engagement, accountProfiles, asOf).persist();
-            Dataset<Row> accounts = evaluateAccounts(evaluation, accountProfiles, users, asOf).persist();
+            SegmentEvaluation.Evaluated evaluated = evaluation.evaluate(new SegmentEvaluation.Inputs(
+                    store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d))),
+                    CrmSnapshots.asOf(store, CrmEntity.END_USERS, asOf),
+                    store.read(AccountKpis.TABLE).filter(col("as_of_date").equalTo(lit(d))),
+                    CrmSnapshots.asOf(store, CrmEntity.COMPANIES, asOf),
+                    metricValues(EntityType.USER, d), metricValues(EntityType.ACCOUNT, d),
+                    activity(evaluation, EntityType.USER, asOf), activity(evaluation, EntityType.ACCOUNT, asOf)));
+            // kept for the stage: members, the summary and its bases read them (persisted before the first action)
+            Dataset<Row> accountProfiles = evaluated.accountProfiles().persist();
+            Dataset<Row> users = evaluated.users().persist();
+            Dataset<Row> accounts = evaluated.accounts().persist();
             try {
-                Dataset<Row> members = evaluation.members(users, EntityType.USER)
-                        .unionByName(evaluation.members(accounts, EntityType.ACCOUNT));
-                long memberRows = store.replacePartition(SegmentMembership.TABLE, members.withColumn("as_of_date", lit(d)), asOf);
+                long memberRows = store.replacePartition(SegmentMembership.TABLE,
+                        evaluation.members(evaluated).withColumn("as_of_date", lit(d)), asOf);
                 Dataset<Row> current = membership(List.of(asOf));
 
                 // 2. changes against the neighbouring snapshots
@@ -118,34 +130,6 @@ public final class SegmentsJob {
                 accounts.unpersist();
             }
         });
-    }
-
-    private Dataset<Row> evaluateUsers(SegmentEvaluation evaluation, Dataset<Row> engagement, Dataset<Row> accountProfiles,
-                                       LocalDate asOf) {
-        Dataset<Row> profiles = SegmentProfiles.users(engagement, CrmSnapshots.asOf(store, CrmEntity.END_USERS, asOf),
-                accountProfiles, metricValues(EntityType.USER, Date.valueOf(asOf)), evaluation.fields(EntityType.USER).schema());
-        return evaluation.evaluateUsers(profiles, activity(evaluation, EntityType.USER, asOf)
-                .select("user_id", "activity_date", "event", "event_count"));
-    }
-
-    private Dataset<Row> evaluateAccounts(SegmentEvaluation evaluation, Dataset<Row> accountProfiles, Dataset<Row> users,
-                                          LocalDate asOf) {
-        Dataset<Row> activity = activity(evaluation, EntityType.ACCOUNT, asOf);
-        // a user's activity counts for the account user_engagement gives it on D, as in metrics
-        Dataset<Row> userAccounts = users.select(col("user_id").as("a_user"), col("account_id"))
-                .filter(col("account_id").isNotNull());
-        Dataset<Row> accountActivity = activity.drop("account_id")
-                .join(userAccounts, col("user_id").equalTo(col("a_user")))
-                .select("account_id", "activity_date", "event", "event_count");
-        return evaluation.evaluateAccounts(accountProfiles, accountActivity, users);
-    }
-
-    /** The account profiles of D (users' {@code account.<field>} come from these too). */
-    private Dataset<Row> accountProfiles(SegmentEvaluation evaluation, LocalDate asOf) {
-        Date d = Date.valueOf(asOf);
-        return SegmentProfiles.accounts(store.read(AccountKpis.TABLE).filter(col("as_of_date").equalTo(lit(d))),
-                CrmSnapshots.asOf(store, CrmEntity.COMPANIES, asOf), metricValues(EntityType.ACCOUNT, d),
-                evaluation.fields(EntityType.ACCOUNT).schema());
     }
 
     private Dataset<Row> metricValues(EntityType entity, Date d) {

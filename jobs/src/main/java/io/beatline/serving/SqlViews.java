@@ -1,8 +1,8 @@
 package io.beatline.serving;
 
 import io.beatline.core.BeatlineException;
-import io.beatline.core.TableStore;
 import io.beatline.core.TableSpec;
+import io.beatline.core.TableStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.AnalysisException;

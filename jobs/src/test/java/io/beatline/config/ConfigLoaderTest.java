@@ -7,16 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.core.BeatlineException;
+import io.beatline.crm.CrmEntity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+
+    /**
+     * config/ names the CRM entities crm.custom-fields accepts without depending on crm/ (which
+     * depends on config/): the two lists must be the same.
+     */
+    @Test
+    void theEntitiesCustomFieldsAcceptAreTheCrmEntities() {
+        assertEquals(Arrays.stream(CrmEntity.values()).map(entity -> entity.entityName).toList(), ConfigLoader.CRM_ENTITIES);
+    }
 
     @TempDir
     Path dir;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.PipelineRuns;
@@ -79,7 +80,7 @@ class CrmIngestTest {
                 "response_id,user_id,company_id,score,responded_at\nn1,u1,acc1,11,2026-02-01T10:00:00Z\nn2,u1,acc1,7,2026-02-02T10:00Z\n");
         lake.land("crm/invoices", DAY1, "notes.txt", "not a CRM file");
 
-        JobResult result = new CrmIngest(context).ingestDate(DAY1, false, false);
+        JobResult result = new CrmIngestJob(context).ingestDate(DAY1, IngestOptions.landingDate(false, false));
 
         Map<String, Row> companies = companies(DAY1);
         assertEquals(List.of("acc1", "acc2"), List.copyOf(companies.keySet()));
@@ -138,9 +139,9 @@ class CrmIngestTest {
     void aNewCustomColumnIsAddedWithoutBreakingOlderSnapshotsAndAsOfPicksTheLatest() {
         lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");
         lake.land("crm/companies", DAY2, "c.csv", "company_id,name,tier\nacc1,Acme Corp,gold\nacc2,Blue,silver\n");
-        CrmIngest ingest = new CrmIngest(context);
-        ingest.ingestDate(DAY1, false, false);
-        ingest.ingestDate(DAY2, false, false);
+        CrmIngestJob ingest = new CrmIngestJob(context);
+        ingest.ingestDate(DAY1, IngestOptions.landingDate(false, false));
+        ingest.ingestDate(DAY2, IngestOptions.landingDate(false, false));
 
         assertNull(companies(DAY1).get("acc1").getAs("tier"), "older snapshot: the new column is empty");
         assertEquals("gold", companies(DAY2).get("acc1").getAs("tier"));
@@ -154,10 +155,10 @@ class CrmIngestTest {
     @Test
     void anUnchangedSnapshotIsNotIngestedTwice() {
         lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");
-        CrmIngest ingest = new CrmIngest(context);
-        ingest.ingestDate(DAY1, false, false);
+        CrmIngestJob ingest = new CrmIngestJob(context);
+        ingest.ingestDate(DAY1, IngestOptions.landingDate(false, false));
         long version = lake.version(CrmEntity.COMPANIES.table);
-        JobResult again = ingest.ingestDate(DAY1, false, false);
+        JobResult again = ingest.ingestDate(DAY1, IngestOptions.landingDate(false, false));
         assertTrue(again.message().contains("nothing to do"), again.message());
         assertEquals(version, lake.version(CrmEntity.COMPANIES.table));
     }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.core.BeatlineException;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.PipelineRuns;
+import io.beatline.core.RowCounts;
 import io.beatline.testing.Contracts;
 import io.beatline.testing.SampleEvents;
 import io.beatline.testing.TestLake;
@@ -107,7 +109,7 @@ class EventsIngestTest {
     @Test
     void eachLineIsAcceptedCountedAsDuplicateOrQuarantinedWithItsReason() {
         landDay1();
-        JobResult result = new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+        JobResult result = new EventsIngestJob(context()).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
 
         assertEquals(List.of("e1", "e10", "e11", "e8", "e9"), List.copyOf(eventsById().keySet()));
         assertEquals(Map.of("malformed_json", 2L, "missing_event_id", 2L, "missing_event", 1L,
@@ -119,7 +121,7 @@ class EventsIngestTest {
 
         Contracts.assertContract(SilverEvents.TABLE, lake.table(SilverEvents.TABLE));
         Contracts.assertContract(EventsQuarantine.TABLE, lake.table(EventsQuarantine.TABLE));
-        Row run = lastRun(EventsIngest.JOB);
+        Row run = lastRun(EventsIngestJob.JOB);
         assertEquals("succeeded", run.getAs("status"));
         assertEquals(15L, (long) run.getAs("rows_read"));
         assertEquals((long) run.getAs("rows_read"), (long) run.getAs("rows_written") + (long) run.getAs("rows_duplicate")
@@ -132,7 +134,7 @@ class EventsIngestTest {
     @Test
     void timestampsBecomeDatesInTheConfiguredZoneWithWeightsAndExclusions() {
         landDay1();
-        new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+        new EventsIngestJob(context()).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         Map<String, Row> events = eventsById();
 
         Row e9 = events.get("e9"); // epoch millis 1773133200000 = 2026-03-10T09:00:00Z
@@ -154,7 +156,7 @@ class EventsIngestTest {
     @Test
     void anotherTimeZoneMovesDatesAndTheFutureLimit() {
         landDay1();
-        new EventsIngest(context("time-zone=America/Sao_Paulo")).ingest(List.of(DAY1), false, false);
+        new EventsIngestJob(context("time-zone=America/Sao_Paulo")).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         Map<String, Row> events = eventsById();
         // 2026-03-11T01:30Z is 22:30 on the 10th in Sao Paulo (UTC-3)
         assertEquals(java.sql.Date.valueOf("2026-03-10"), events.get("e10").getAs("event_date"));
@@ -167,9 +169,9 @@ class EventsIngestTest {
     void aReDeliveryOnTheNextLandingDayIsADuplicateAndALateEventIsAccepted() {
         landDay1();
         landDay2();
-        EventsIngest ingest = new EventsIngest(context());
-        ingest.ingest(List.of(DAY1), false, false);
-        JobResult day2 = ingest.ingest(List.of(DAY2), false, false);
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
+        JobResult day2 = ingest.ingest(List.of(DAY2), IngestOptions.landingDate(false, false));
 
         assertEquals(2, day2.counts().read());
         assertEquals(1, day2.counts().written());
@@ -180,11 +182,31 @@ class EventsIngestTest {
         assertEquals(java.sql.Date.valueOf(DAY2), events.get("e12").getAs("landing_date"));
     }
 
+    /**
+     * Issue 14, case 2: a landing date with nothing to accept (all re-deliveries, or all bad lines)
+     * writes no silver row, and Delta makes no commit for that replace: the count must be 0, not
+     * the previous commit's rows (before the fix: "counts do not reconcile for landing 2026-03-11: read 2 != written 5 + duplicates 2 + quarantined 0").
+     */
+    @Test
+    void aLandingDateWithNothingToAcceptReconcilesWithNoRowWritten() {
+        landDay1();
+        lake.landEvents(DAY2, "c.jsonl", E1, E11);               // re-deliveries only
+        lake.landEvents(LocalDate.parse("2026-03-12"), "d.jsonl", "not json", "{\"event\":\"login\"}"); // bad lines only
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
+
+        JobResult redelivered = ingest.ingest(List.of(DAY2), IngestOptions.landingDate(false, false));
+        assertEquals(new RowCounts(2, 0, 2, 0), redelivered.counts());
+        JobResult bad = ingest.ingest(List.of(LocalDate.parse("2026-03-12")), IngestOptions.landingDate(false, false));
+        assertEquals(new RowCounts(2, 0, 0, 2), bad.counts());
+        assertEquals(0, lake.table(SilverEvents.TABLE).filter("landing_date > DATE'2026-03-10'").count());
+    }
+
     @Test
     void aCatchUpOfSeveralDatesGivesTheSameRowsAsOneDateAtATime() {
         landDay1();
         landDay2();
-        JobResult both = new EventsIngest(context()).ingest(List.of(DAY2, DAY1), false, false);
+        JobResult both = new EventsIngestJob(context()).ingest(List.of(DAY2, DAY1), IngestOptions.landingDate(false, false));
         assertEquals(17, both.counts().read());
         assertEquals(6, both.counts().written());
         assertEquals(3, both.counts().duplicate());
@@ -197,19 +219,19 @@ class EventsIngestTest {
     @Test
     void aRerunOfUnchangedFilesChangesNothingAndAForcedRerunGivesTheSameRows() {
         landDay1();
-        EventsIngest ingest = new EventsIngest(context());
-        ingest.ingest(List.of(DAY1), false, false);
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         long events = lake.version(SilverEvents.TABLE);
         long quarantine = lake.version(EventsQuarantine.TABLE);
         List<Row> before = lake.table(SilverEvents.TABLE).drop("run_id").orderBy("event_id").collectAsList();
 
-        JobResult again = ingest.ingest(List.of(DAY1), false, false);
+        JobResult again = ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         assertEquals(0, again.counts().read());
         assertTrue(again.message().contains("nothing to do"), again.message());
         assertEquals(events, lake.version(SilverEvents.TABLE), "no new commit");
         assertEquals(quarantine, lake.version(EventsQuarantine.TABLE));
 
-        JobResult forced = ingest.ingest(List.of(DAY1), false, true);
+        JobResult forced = ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, true));
         assertEquals(15, forced.counts().read());
         assertEquals(before, lake.table(SilverEvents.TABLE).drop("run_id").orderBy("event_id").collectAsList());
         assertEquals(8, lake.table(EventsQuarantine.TABLE).count());
@@ -218,11 +240,11 @@ class EventsIngestTest {
     @Test
     void aFileAddedToALandedFolderIsPickedUpWithoutDuplicates() {
         landDay1();
-        EventsIngest ingest = new EventsIngest(context());
-        ingest.ingest(List.of(DAY1), false, false);
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         lake.landEvents(DAY1, "late-file.jsonl",
                 "{\"event_id\":\"e20\",\"event\":\"login\",\"user_id\":\"u9\",\"timestamp\":\"2026-03-10T10:00:00Z\"}");
-        JobResult result = ingest.ingest(List.of(DAY1), false, false);
+        JobResult result = ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         assertEquals(16, result.counts().read());
         assertEquals(6, eventsById().size());
         assertEquals(8, lake.table(EventsQuarantine.TABLE).count());
@@ -235,12 +257,12 @@ class EventsIngestTest {
                         + "\"timestamp\":\"2026-03-10T10:00:00.123Z\",\"properties\":{\"plan\":\"pro\",\"seats\":5,\"nested\":{\"a\":1}}}",
                 "{\"messageId\":\"m2\",\"event\":\"signup\",\"anonymousId\":\"anon-9\",\"timestamp\":\"2026-03-10T11:00:00Z\"}",
                 "{\"event_id\":\"x\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T10:00:00Z\"}");
-        JobResult result = new EventsIngest(lake.context(
+        JobResult result = new EventsIngestJob(lake.context(
                 "input.events.fields.event_id=messageId",
                 "input.events.fields.user_id=userId",
                 "input.events.fields.anonymous_id=anonymousId",
                 "input.events.fields.account_id=context.groupId"))
-                .ingest(List.of(DAY1), false, false);
+                .ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
 
         assertEquals(2, result.counts().written());
         Map<String, Row> events = eventsById();
@@ -271,7 +293,7 @@ class EventsIngestTest {
             part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
         lake.landBytes("events", DAY1, "export.parquet", Files.readAllBytes(part));
-        JobResult result = new EventsIngest(context).ingest(List.of(DAY1), false, false);
+        JobResult result = new EventsIngestJob(context).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         assertEquals(2, result.counts().read());
         assertEquals(1, result.counts().written());
         assertEquals(Map.of("missing_event", 1L), quarantineReasons());
@@ -286,17 +308,17 @@ class EventsIngestTest {
         byte[] gz = TestLake.gzip((E11 + "\n" + E11.replace("e11", "e12") + "\n").repeat(50).getBytes());
         lake.landBytes("events", DAY1, "broken.jsonl.gz", Arrays.copyOf(gz, gz.length / 2));
 
-        EventsIngest ingest = new EventsIngest(context());
-        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false)));
         assertEquals(1, error.exitCode());
         assertTrue(error.getMessage().contains("broken.jsonl.gz"), error.getMessage());
         assertTrue(error.getMessage().contains("--skip-corrupt-files"), error.getMessage());
         assertFalse(Files.exists(lake.lake.resolve("silver/events")), "nothing committed");
-        Row failed = lastRun(EventsIngest.JOB);
+        Row failed = lastRun(EventsIngestJob.JOB);
         assertEquals("failed", failed.getAs("status"));
         assertTrue(failed.<String>getAs("message").contains("broken.jsonl.gz"));
 
-        JobResult skipped = ingest.ingest(List.of(DAY1), true, false);
+        JobResult skipped = ingest.ingest(List.of(DAY1), IngestOptions.landingDate(true, false));
         assertEquals(2, skipped.counts().read(), "one line plus the corrupt file");
         assertEquals(1, skipped.counts().written());
         assertEquals(1, skipped.counts().quarantined());
@@ -309,13 +331,13 @@ class EventsIngestTest {
     void aTruncatedParquetFileFailsTheJobOrIsQuarantined() {
         lake.landEvents(DAY1, "good.jsonl", E1);
         lake.landBytes("events", DAY1, "cut.parquet", "PAR1 not really parquet".getBytes());
-        EventsIngest ingest = new EventsIngest(context());
-        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false)));
         assertEquals(1, error.exitCode());
         assertTrue(error.getMessage().startsWith("Cannot read file "), error.getMessage());
         assertTrue(error.getMessage().contains("cut.parquet"), error.getMessage());
 
-        JobResult skipped = ingest.ingest(List.of(DAY1), true, false);
+        JobResult skipped = ingest.ingest(List.of(DAY1), IngestOptions.landingDate(true, false));
         assertEquals(1, skipped.counts().written());
         assertEquals(Map.of("corrupt_file", 1L), quarantineReasons());
     }
@@ -325,18 +347,18 @@ class EventsIngestTest {
         lake.landEvents(DAY1, "good.jsonl", E1);
         lake.land("events", DAY1, "notes.csv", "a,b\n1,2\n");
         lake.land("events", DAY1, "_SUCCESS", "");
-        JobResult result = new EventsIngest(context()).ingest(List.of(DAY1), false, false);
+        JobResult result = new EventsIngestJob(context()).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         assertEquals(2, result.counts().read());
         assertEquals(Map.of("unsupported_file", 1L), quarantineReasons());
     }
 
     @Test
     void aDateThatHasNotLandedIsInputMissing() {
-        EventsIngest ingest = new EventsIngest(context());
-        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), false, false));
+        EventsIngestJob ingest = new EventsIngestJob(context());
+        BeatlineException error = assertThrows(BeatlineException.class, () -> ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false)));
         assertEquals(3, error.exitCode());
         assertTrue(error.getMessage().contains("dt=2026-03-10"), error.getMessage());
-        assertEquals("failed", lastRun(EventsIngest.JOB).getAs("status"));
+        assertEquals("failed", lastRun(EventsIngestJob.JOB).getAs("status"));
     }
 
     @Test
@@ -344,9 +366,9 @@ class EventsIngestTest {
         landDay1();
         landDay2();
         lake.land("events", LocalDate.parse("2026-03-12"), "d.jsonl", E1.replace("e1", "e30") + "\n");
-        EventsIngest ingest = new EventsIngest(context());
+        EventsIngestJob ingest = new EventsIngestJob(context());
         assertEquals(List.of(DAY1, DAY2), ingest.pendingDates(DAY2));
-        ingest.ingest(List.of(DAY1), false, false);
+        ingest.ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
         assertEquals(List.of(DAY2, LocalDate.parse("2026-03-12")), ingest.pendingDates(LocalDate.parse("2026-03-12")));
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beatline.config.ConfigLoader;
 import io.beatline.config.EntityType;
 import io.beatline.config.HealthComponent;
-import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
 import io.beatline.testing.TestSpark;
 import java.nio.file.Files;
@@ -84,5 +83,14 @@ class HealthScoresTest {
                 .get(EntityType.ACCOUNT).get(0);
         assertTrue(component.sourceIsMetric(), "a plain name that is a metric is the metric");
         assertEquals(2.0, component.weight());
+    }
+
+    @Test
+    void anInputWithoutARequiredColumnIsNamedBeforeAnyPlanIsBuilt() {
+        Dataset<Row> accounts = TestSpark.session().sql("SELECT * FROM VALUES ('a', 1.0) AS t(account_id, beats_total)");
+        Dataset<Row> noValue = TestSpark.session().sql("SELECT * FROM VALUES ('a', 'm') AS t(entity_id, metric)");
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> HealthScores.score(accounts,
+                "account_id", noValue, List.of(new HealthComponent("m", "m", true, 1, 1, 0))));
+        assertEquals("metric values lacks the columns [value] (it has [entity_id, metric])", error.getMessage());
     }
 }

@@ -3,13 +3,13 @@ package io.beatline.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.beatline.cli.Cli;
-import io.beatline.core.PipelineRuns;
-import io.beatline.core.TableSpec;
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.ProcessedBatches;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
+import io.beatline.cli.Cli;
+import io.beatline.core.PipelineRuns;
+import io.beatline.core.TableSpec;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmQuarantine;
 import io.beatline.engagement.UserEngagement;

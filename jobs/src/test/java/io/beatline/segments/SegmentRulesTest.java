@@ -3,7 +3,6 @@ package io.beatline.segments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.beatline.config.BeatlineConfig;
-import io.beatline.config.EntityType;
 import io.beatline.testing.TestLake;
 import io.beatline.testing.TestSpark;
 import java.nio.file.Path;
@@ -84,20 +83,14 @@ class SegmentRulesTest {
         evaluation.checkWhere(spark);
         Dataset<Row> none = spark.sql("SELECT CAST(NULL AS STRING) entity_id, CAST(NULL AS STRING) metric,"
                 + " CAST(NULL AS DOUBLE) value").limit(0);
-        Dataset<Row> accountProfiles = SegmentProfiles.accounts(kpis, companies, none,
-                evaluation.fields(EntityType.ACCOUNT).schema());
-        Dataset<Row> users = evaluation.evaluateUsers(
-                SegmentProfiles.users(engagement, endUsers, accountProfiles, none, evaluation.fields(EntityType.USER).schema()),
-                activity);
-        Dataset<Row> accountActivity = activity.join(engagement.select("user_id", "account_id"), "user_id")
-                .select("account_id", "activity_date", "event", "event_count");
-        Dataset<Row> accounts = evaluation.evaluateAccounts(accountProfiles, accountActivity, users);
+        // the wiring SegmentsJob uses, on hand-made frames
+        SegmentEvaluation.Evaluated evaluated = evaluation.evaluate(new SegmentEvaluation.Inputs(
+                engagement, endUsers, kpis, companies, none, none, activity, activity));
         Map<String, Set<String>> found = new TreeMap<>();
         for (var segment : config.segments()) {
             found.put(segment.id(), new TreeSet<>());
         }
-        for (Row row : evaluation.members(users, EntityType.USER).unionByName(evaluation.members(accounts, EntityType.ACCOUNT))
-                .collectAsList()) {
+        for (Row row : evaluation.members(evaluated).collectAsList()) {
             found.get(row.getString(0)).add(row.getString(2));
         }
         return found;

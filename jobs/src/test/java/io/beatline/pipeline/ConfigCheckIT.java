@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lake (the run log included) has a new Delta version; validate-config finds the same errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConfigCheckTest {
+class ConfigCheckIT {
 
     static final String D = "2026-03-10";
 

@@ -7,8 +7,8 @@ import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
-import io.beatline.core.TableStore;
-import io.beatline.ingest.EventsIngest;
+import io.beatline.core.Stage;
+import io.beatline.ingest.EventsIngestJob;
 import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.SilverEvents;
 import java.sql.Date;
@@ -24,21 +24,19 @@ import org.apache.spark.sql.Row;
  * batches touch (late events included) are recomputed, from silver/events; then the months
  * those dates fall in are rolled up again from daily activity.
  */
-public final class ActivityUpdate {
+public final class ActivityJob extends Stage {
 
     public static final String JOB = "activity";
 
-    private final JobContext context;
-    private final TableStore store;
-
-    public ActivityUpdate(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+    public ActivityJob(JobContext context) {
+        super(context, JOB, List.of(SilverEvents.TABLE),
+                List.of(UserDailyActivity.TABLE, UserMonthlyActivity.TABLE));
     }
 
+    @Override
     public JobResult run(LocalDate asOf) {
         return JobRunner.run(context, JOB, asOf, runId -> {
-            List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngest.SOURCE, store.read(IngestedBatches.TABLE));
+            List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngestJob.SOURCE, store.read(IngestedBatches.TABLE));
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, "no newly ingested events; nothing to do");
             }

@@ -31,7 +31,7 @@ import org.apache.spark.sql.SaveMode;
  * with the fields a mail tool or a CRM sync needs, written as CSV, JSON lines or Parquet to a
  * local path or s3a. CSV and JSON come as one part file in the output folder; no row cap.
  */
-public final class SegmentExport {
+public final class SegmentExportJob {
 
     public static final String JOB = "export-segment";
 
@@ -47,7 +47,7 @@ public final class SegmentExport {
     private final JobContext context;
     private final TableStore store;
 
-    public SegmentExport(JobContext context) {
+    public SegmentExportJob(JobContext context) {
         this.context = context;
         this.store = context.store();
     }

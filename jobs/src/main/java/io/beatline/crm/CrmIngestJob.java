@@ -4,13 +4,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.config.CustomFieldType;
-import io.beatline.core.SqlPredicates;
 import io.beatline.core.BeatlineException;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
-import io.beatline.core.TableStore;
+import io.beatline.core.SqlPredicates;
+import io.beatline.core.Stage;
+import io.beatline.core.TableSpec;
 import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.LandedBatch;
 import io.beatline.ingest.RawFile;
@@ -39,7 +41,7 @@ import org.apache.spark.storage.StorageLevel;
  * entity and every snapshot date given; the run log gets a row for the run and one per entity
  * ({@code ingest-crm:<entity>}). A snapshot whose files are unchanged is not read again.
  */
-public final class CrmIngest {
+public final class CrmIngestJob extends Stage {
 
     public static final String JOB = "ingest-crm";
 
@@ -51,18 +53,39 @@ public final class CrmIngest {
             .add("values", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
             .add("problem", DataTypes.StringType);
 
-    private final JobContext context;
-    private final TableStore store;
     private final RawZone raw;
 
-    public CrmIngest(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+    private final IngestOptions options;
+
+    public CrmIngestJob(JobContext context, IngestOptions options) {
+        super(context, JOB, List.of(),
+                outputTables());
         this.raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+        this.options = options;
+    }
+
+    private static List<TableSpec> outputTables() {
+        List<TableSpec> tables = new ArrayList<>();
+        for (CrmEntity entity : CrmEntity.values()) {
+            tables.add(entity.table);
+        }
+        tables.add(CrmQuarantine.TABLE);
+        return tables;
+    }
+
+    /** The stage as {@code run} runs it: catching up, failing on corrupt files. */
+    public CrmIngestJob(JobContext context) {
+        this(context, IngestOptions.catchUp(false));
+    }
+
+    /** With {@link IngestOptions#landingDateOnly}: the snapshots of {@code date}; else the catch-up to it. */
+    @Override
+    public JobResult run(LocalDate date) {
+        return options.landingDateOnly() ? ingestDate(date, options) : catchUp(date, options);
     }
 
     /** The snapshots that landed on {@code date}, for every entity that has one. */
-    public JobResult ingestDate(LocalDate date, boolean skipCorruptFiles, boolean force) {
+    public JobResult ingestDate(LocalDate date, IngestOptions options) {
         Map<CrmEntity, List<LocalDate>> dates = new EnumMap<>(CrmEntity.class);
         for (CrmEntity entity : CrmEntity.values()) {
             if (raw.batch(entity.source(), date).isPresent()) {
@@ -73,11 +96,11 @@ public final class CrmIngest {
             throw BeatlineException.inputMissing("No CRM snapshot has landed for " + date + ": no folder "
                     + raw.root() + "/crm/<entity>/dt=" + date + ".");
         }
-        return ingest(dates, date, skipCorruptFiles, force);
+        return ingest(dates, date, options);
     }
 
-    /** Every snapshot up to {@code asOf} never ingested, and asOf's own if its files changed. */
-    public JobResult catchUp(LocalDate asOf, boolean skipCorruptFiles) {
+    /** Every snapshot up to {@code asOf} never ingested, and asOf's own if its files changed (or with force). */
+    public JobResult catchUp(LocalDate asOf, IngestOptions options) {
         Map<CrmEntity, List<LocalDate>> dates = new EnumMap<>(CrmEntity.class);
         Map<String, Map<LocalDate, String>> ingested = IngestedBatches.fingerprints(store);
         for (CrmEntity entity : CrmEntity.values()) {
@@ -89,11 +112,10 @@ public final class CrmIngest {
                 dates.put(entity, List.copyOf(pending));
             }
         }
-        return ingest(dates, asOf, skipCorruptFiles, false);
+        return ingest(dates, asOf, options);
     }
 
-    private JobResult ingest(Map<CrmEntity, List<LocalDate>> dates, LocalDate runDate, boolean skipCorruptFiles,
-                             boolean force) {
+    private JobResult ingest(Map<CrmEntity, List<LocalDate>> dates, LocalDate runDate, IngestOptions options) {
         return JobRunner.run(context, JOB, runDate, runId -> {
             List<LandedBatch> batches = new ArrayList<>();
             Map<CrmEntity, List<LandedBatch>> byEntity = new EnumMap<>(CrmEntity.class);
@@ -102,7 +124,7 @@ public final class CrmIngest {
                 Map<LocalDate, String> previous = ingested.getOrDefault(entry.getKey().source(), Map.of());
                 for (LocalDate date : entry.getValue()) {
                     LandedBatch batch = raw.batch(entry.getKey().source(), date).orElseThrow();
-                    if (force || !batch.fingerprint().equals(previous.get(date))) {
+                    if (options.force() || !batch.fingerprint().equals(previous.get(date))) {
                         byEntity.computeIfAbsent(entry.getKey(), e -> new ArrayList<>()).add(batch);
                         batches.add(batch);
                     }
@@ -115,7 +137,7 @@ public final class CrmIngest {
             List<Dataset<Row>> quarantined = new ArrayList<>();
             RowCounts total = RowCounts.NONE;
             for (Map.Entry<CrmEntity, List<LandedBatch>> entry : byEntity.entrySet()) {
-                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, skipCorruptFiles, quarantined);
+                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, options.skipCorruptFiles(), quarantined);
                 parts.add(part);
                 total = total.plus(part.counts());
             }
@@ -166,7 +188,7 @@ public final class CrmIngest {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> reasons = new TreeMap<>();
         for (Row row : classified.filter(col("reason").isNotNull()).groupBy("reason").count().collectAsList()) {
-            reasons.put(row.getString(0), row.getLong(1));
+            reasons.put(row.getAs("reason"), row.getAs("count"));
         }
         long written = store.replacePartitions(entity.table,
                 classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),

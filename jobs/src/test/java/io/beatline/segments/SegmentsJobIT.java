@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.cli.Cli;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.TableSpec;
-import io.beatline.crm.CrmIngest;
+import io.beatline.crm.CrmIngestJob;
 import io.beatline.engagement.UserEngagement;
 import io.beatline.testing.Contracts;
 import io.beatline.testing.TestLake;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  * so active is {u1}, {u1, u2}, {u2}, {u1, u2} and quiet {u2}, {}, {u1}, {}.
  */
-class SegmentsJobTest {
+class SegmentsJobIT {
 
     static final LocalDate D1 = LocalDate.parse("2026-04-01");
     static final LocalDate D2 = D1.plusDays(1);
@@ -57,7 +58,7 @@ class SegmentsJobTest {
         lake = new TestLake(dir);
         context = lake.context(SEGMENTS);
         lake.land("crm/end_users", D1, "u.csv", "user_id,company_id,email,name\nu1,acc,ann@acme.com,Ann\nu2,acc,bob@acme.com,Bob\n");
-        new CrmIngest(context).catchUp(D4, false);
+        new CrmIngestJob(context).catchUp(D4, IngestOptions.catchUp(false));
         for (LocalDate date : BEATS.keySet()) {
             int[] beats = BEATS.get(date);
             Dataset<Row> rows = TestSpark.session().sql("SELECT DATE'" + date + "' as_of_date, user_id, 'acc' account_id,"
@@ -153,10 +154,10 @@ class SegmentsJobTest {
         SegmentsJob job = new SegmentsJob(context);
         job.run(D1);
         job.run(D2);
-        SegmentExport export = new SegmentExport(context);
+        SegmentExportJob export = new SegmentExportJob(context);
 
         Path csv = dir.resolve("out/active-csv");
-        export.export("active", java.util.Optional.empty(), false, SegmentExport.Format.CSV, csv.toString());
+        export.export("active", java.util.Optional.empty(), false, SegmentExportJob.Format.CSV, csv.toString());
         Path part = Files.list(csv).filter(p -> p.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
         List<String> lines = Files.readAllLines(part);
         assertEquals(3, lines.size(), "header and two members in one file: " + lines);
@@ -165,7 +166,7 @@ class SegmentsJobTest {
         assertTrue(lines.contains("active,2026-04-02,u2,bob@acme.com,Bob,,,acc,,10.0,0.0,0.0,2,,,returning,false,,"), lines.toString());
 
         Path json = dir.resolve("out/active-changes-json");
-        export.export("active", java.util.Optional.of(D2), true, SegmentExport.Format.JSON, json.toString());
+        export.export("active", java.util.Optional.of(D2), true, SegmentExportJob.Format.JSON, json.toString());
         List<Row> changes = TestSpark.session().read().json(json.toString()).collectAsList();
         assertEquals(1, changes.size());
         assertEquals("entered", changes.get(0).getAs("change"));

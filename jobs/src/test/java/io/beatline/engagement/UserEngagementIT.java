@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.beatline.activity.ActivityUpdate;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.cli.Cli;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
-import io.beatline.crm.CrmIngest;
+import io.beatline.crm.CrmIngestJob;
 import io.beatline.testing.Contracts;
 import io.beatline.testing.TestLake;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Weights: run_report 3, others 1; page_view excluded; onboarding = complete_profile,
  * connect_data_source. Every expected value below was worked out by hand.
  */
-class UserEngagementTest {
+class UserEngagementIT {
 
     static final LocalDate D = LocalDate.parse("2026-03-31");
 
@@ -190,7 +190,7 @@ class UserEngagementTest {
         List<Row> before = lake.table(UserEngagement.TABLE).orderBy("user_id").collectAsList();
         JobContext context = JobContext.create(io.beatline.testing.TestSpark.session(),
                 io.beatline.config.ConfigLoader.load(java.util.Optional.of(config), List.of()));
-        new CrmIngest(context).ingestDate(LocalDate.parse("2026-04-02"), false, false);  // u_ret moves to acc_NEW on Apr 2
+        new CrmIngestJob(context).ingestDate(LocalDate.parse("2026-04-02"), IngestOptions.landingDate(false, false));  // u_ret moves to acc_NEW on Apr 2
         new EngagementJob(context).run(D);
         assertEquals(before, lake.table(UserEngagement.TABLE).orderBy("user_id").collectAsList());
         assertEquals(0, run("2026-03-31").exitCode());

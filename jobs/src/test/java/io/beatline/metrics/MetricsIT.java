@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is Mar 25: 2, Mar 30: 4, Mar 31: 1; acc_B has no data. acc_A's custom open_tickets:
  * Mar 20: 7, Mar 29: 4, Mar 31: 2.
  */
-class MetricsTest {
+class MetricsIT {
 
     static final LocalDate D = LocalDate.parse("2026-03-31");
 
@@ -168,6 +168,16 @@ class MetricsTest {
         assertEquals("user", definition.getAs("entity_type"));
         assertTrue(definition.<String>getAs("definition").contains("offset-days"), definition.toString());
         assertEquals(18, lake.table(MetricDefinitions.TABLE).count(), "15 account and 3 user metrics");
+
+        // the stage alone, by its old name: account_kpis is written with its health scores, never without
+        Cli accountKpis = Cli.run("account-kpis", "--as-of", D.toString(), "--config", config.toString());
+        assertEquals(0, accountKpis.exitCode(), accountKpis.err());
+        assertTrue(accountKpis.out().startsWith("metrics " + D + ": 2 accounts, 18 metrics, "), accountKpis.out());
+        Map<String, Double> again = new HashMap<>();
+        lake.table(io.beatline.accounts.AccountKpis.TABLE).collectAsList()
+                .forEach(r -> again.put(r.getAs("account_id"), r.getAs("health_score")));
+        assertEquals(healthScores, again);
+        assertEquals(v, values());
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * account_kpis for D = 2026-03-31 over a hand-made CRM and history (14-day beats window, NPS
  * window 365 days, onboarding = login). Expected values worked out by hand.
  */
-class AccountKpisTest {
+class AccountKpisIT {
 
     static final LocalDate D = LocalDate.parse("2026-03-31");
 

@@ -6,13 +6,14 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 
-import io.beatline.core.SqlPredicates;
 import io.beatline.core.BeatlineException;
+import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.RowCounts;
-import io.beatline.core.TableStore;
+import io.beatline.core.SqlPredicates;
+import io.beatline.core.Stage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Date;
@@ -43,8 +44,10 @@ import org.apache.spark.storage.StorageLevel;
  * reason, and the run log's counts reconcile. A landing date whose files are unchanged since
  * they were ingested is skipped; otherwise its rows are replaced, so a rerun changes nothing.
  * Several landing dates (a catch-up) are read in one pass and written in one commit per table.
+ * As a stage ({@link #run}) it catches up to the date, or takes only the date's folder
+ * ({@link IngestOptions}).
  */
-public final class EventsIngest {
+public final class EventsIngestJob extends Stage {
 
     public static final String JOB = "ingest-events";
     public static final String SOURCE = "events";
@@ -55,14 +58,43 @@ public final class EventsIngest {
     /** Up to this many contested event_ids (see EventTransforms.contestedIds) are broadcast. */
     private static final long BROADCAST_CONTESTED = 1_000_000;
 
-    private final JobContext context;
-    private final TableStore store;
     private final RawZone raw;
+    private final IngestOptions options;
 
-    public EventsIngest(JobContext context) {
-        this.context = context;
-        this.store = context.store();
+    public EventsIngestJob(JobContext context, IngestOptions options) {
+        super(context, JOB, List.of(SilverEvents.TABLE),
+                List.of(SilverEvents.TABLE, EventsQuarantine.TABLE));
         this.raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+        this.options = options;
+    }
+
+    /** The stage as {@code run} runs it: catching up, failing on corrupt files. */
+    public EventsIngestJob(JobContext context) {
+        this(context, IngestOptions.catchUp(false));
+    }
+
+    /**
+     * With {@link IngestOptions#landingDateOnly}: the folder {@code dt=date}. Else every landed
+     * folder up to {@code date} not yet ingested, and date's own again if its files changed; with
+     * {@code input.require-landed}, a date whose folder has not landed is an input-missing error.
+     */
+    @Override
+    public JobResult run(LocalDate date) {
+        if (options.landingDateOnly()) {
+            return ingest(List.of(date), options);
+        }
+        TreeSet<LocalDate> dates = new TreeSet<>(pendingDates(date));
+        if (landed(date)) {
+            dates.add(date); // re-ingested only if its files changed
+        } else if (context.config().requireLandedInput()) {
+            throw BeatlineException.inputMissing("No events have landed for " + date + " (no folder dt=" + date
+                    + " under " + context.config().raw() + "/events). Retry once the delivery is in, or set"
+                    + " input.require-landed = false to run on what has landed.");
+        }
+        if (dates.isEmpty()) {
+            return new JobResult(RowCounts.NONE, "nothing new has landed");
+        }
+        return ingest(List.copyOf(dates), options);
     }
 
     /** Landing dates up to {@code asOf} that were never ingested, oldest first. */
@@ -81,9 +113,10 @@ public final class EventsIngest {
     /**
      * Ingests what landed on each of {@code landingDates}, in one pass and one commit per table,
      * as one run. A date whose files are unchanged since they were ingested is left alone unless
-     * {@code force}; {@code skipCorruptFiles} quarantines an unreadable file instead of failing.
+     * {@code options.force()}; {@code options.skipCorruptFiles()} quarantines an unreadable file
+     * instead of failing.
      */
-    public JobResult ingest(List<LocalDate> landingDates, boolean skipCorruptFiles, boolean force) {
+    public JobResult ingest(List<LocalDate> landingDates, IngestOptions options) {
         LocalDate runDate = landingDates.stream().max(LocalDate::compareTo).orElseThrow();
         return JobRunner.run(context, JOB, runDate, runId -> {
             Map<LocalDate, String> previous = IngestedBatches.fingerprints(store, SOURCE);
@@ -93,7 +126,7 @@ public final class EventsIngest {
                 LandedBatch batch = raw.batch(SOURCE, date).orElseThrow(() -> BeatlineException.inputMissing(
                         "No events have landed for " + date + ": " + raw.root() + "/" + SOURCE + "/dt=" + date
                                 + " does not exist. Wait for the delivery, or check `raw` in the config."));
-                if (!force && batch.fingerprint().equals(previous.get(date))) {
+                if (!options.force() && batch.fingerprint().equals(previous.get(date))) {
                     unchanged.add(date);
                 } else {
                     batches.add(batch);
@@ -103,7 +136,7 @@ public final class EventsIngest {
                 return new JobResult(RowCounts.NONE, "landing " + dateRange(unchanged)
                         + " unchanged since ingested; nothing to do");
             }
-            return ingestBatches(batches, runId, skipCorruptFiles);
+            return ingestBatches(batches, runId, options.skipCorruptFiles());
         });
     }
 
@@ -161,8 +194,9 @@ public final class EventsIngest {
         try {
             Map<String, Long> byOutcome = new TreeMap<>();
             for (Row row : classified.groupBy("status", "reason").count().collectAsList()) {
-                String key = row.isNullAt(1) ? row.getString(0) : row.getString(0) + ":" + row.getString(1);
-                byOutcome.put(key, row.getLong(2));
+                String status = row.getAs("status");
+                String reason = row.getAs("reason");
+                byOutcome.put(reason == null ? status : status + ":" + reason, row.getAs("count"));
             }
             for (Row problem : fileProblems) {
                 byOutcome.merge(EventTransforms.QUARANTINED + ":" + problem.getString(3), 1L, Long::sum);
@@ -173,20 +207,21 @@ public final class EventsIngest {
             Dataset<Row> quarantined = classified.filter(col("status").equalTo(EventTransforms.QUARANTINED))
                     .transform(rows -> EventTransforms.quarantineRows(rows, runId))
                     .unionByName(spark().createDataFrame(fileProblems, EventsQuarantine.TABLE.schema()));
-            // silver events are partitioned by event date; a landing's rows are found by landing_date
-            long written = store.replace(SilverEvents.TABLE, accepted, SqlPredicates.in("landing_date", landingDates));
-            store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
-            IngestedBatches.record(store, batches, runId);
-
             long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();
             long duplicates = byOutcome.getOrDefault(EventTransforms.DUPLICATE, 0L);
             long quarantinedCount = byOutcome.entrySet().stream()
                     .filter(e -> e.getKey().startsWith(EventTransforms.QUARANTINED)).mapToLong(Map.Entry::getValue).sum();
+            // silver events are partitioned by event date; a landing's rows are found by landing_date
+            long written = store.replace(SilverEvents.TABLE, accepted, SqlPredicates.in("landing_date", landingDates));
+            // checked before the quarantine and the fingerprints are committed: a failure leaves the
+            // landing un-ingested, and the rerun replaces its silver rows
             if (read != written + duplicates + quarantinedCount) {
                 throw new IllegalStateException("counts do not reconcile for landing " + dateRange(landingDates)
                         + ": read " + read + " != written " + written + " + duplicates " + duplicates
                         + " + quarantined " + quarantinedCount);
             }
+            store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
+            IngestedBatches.record(store, batches, runId);
             int files = batches.stream().mapToInt(b -> b.files().size()).sum();
             return new JobResult(new RowCounts(read, written, duplicates, quarantinedCount),
                     summary(landingDates, files, read, written, duplicates, byOutcome));
@@ -208,8 +243,8 @@ public final class EventsIngest {
                 .collect(Collectors.groupingBy(file -> landingOf.get(file.path()), TreeMap::new, Collectors.toList()));
         for (Map.Entry<LocalDate, List<RawFile>> landing : byLanding.entrySet()) {
             Column date = lit(Date.valueOf(landing.getKey()));
-            String[] text = landing.getValue().stream().filter(EventsIngest::isText).map(RawFile::path).toArray(String[]::new);
-            String[] parquet = landing.getValue().stream().filter(EventsIngest::isParquet).map(RawFile::path)
+            String[] text = landing.getValue().stream().filter(EventsIngestJob::isText).map(RawFile::path).toArray(String[]::new);
+            String[] parquet = landing.getValue().stream().filter(EventsIngestJob::isParquet).map(RawFile::path)
                     .toArray(String[]::new);
             if (text.length > 0) {
                 lines = lines.unionByName(spark().read().text(text)

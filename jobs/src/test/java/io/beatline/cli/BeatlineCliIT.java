@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: exit codes and messages a scheduler and a person rely on. */
-class BeatlineCliTest {
+class BeatlineCliIT {
 
     @TempDir
     Path dir;
