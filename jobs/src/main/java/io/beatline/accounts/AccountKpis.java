@@ -19,6 +19,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -108,6 +109,16 @@ public final class AccountKpis {
      * before D); the CRM inputs are the snapshots as of D.
      */
     public static Dataset<Row> compute(Inputs in, LocalDate asOf, int npsWindowDays) {
+        Columns.require(in.engagement(), "user engagement", "user_id", "account_id", "last_seen_date", "beats", "experience",
+                "onboarding_completed");
+        Columns.require(in.accountsInEvents(), "the accounts seen in events", "account_id");
+        Columns.require(in.companies(), "the CRM's companies", "company_id", "name", "owner");
+        Columns.require(in.licenses(), "the CRM's licenses", "company_id", "start_date", "end_date", "period", "amount", "seats",
+                "product");
+        Columns.require(in.npsResponses(), "the CRM's NPS responses", "user_id", "company_id", "responded_at", "response_id",
+                "score");
+        Columns.require(in.conversations(), "the CRM's conversations", "company_id", "created_at");
+        Columns.require(in.invoices(), "the CRM's invoices", "company_id", "status", "due_date", "amount");
         Column d = lit(Date.valueOf(asOf));
         Column lastSeen = col("last_seen_date");
         Dataset<Row> users = in.engagement().filter(col("account_id").isNotNull())

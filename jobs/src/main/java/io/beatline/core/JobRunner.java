@@ -27,8 +27,7 @@ public final class JobRunner {
     }
 
     /** {@code body} gets the run id (stamped on the rows it writes) and returns what it did. */
-    public static JobResult run(JobContext context, String job, LocalDate date,
-                                             Function<String, JobResult> body) {
+    public static JobResult run(JobContext context, String job, LocalDate date, Function<String, JobResult> body) {
         String runId = UUID.randomUUID().toString();
         Instant started = Instant.now();
         LOG.info("{} {}: started (run {})", job, date, runId);

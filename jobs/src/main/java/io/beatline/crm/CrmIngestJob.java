@@ -130,8 +130,11 @@ public final class CrmIngestJob extends Stage {
                     }
                 }
             }
+            // what the raw zone holds that no snapshot date reads
+            String stray = java.util.Arrays.stream(CrmEntity.values()).map(entity -> raw.strayNote(entity.source()))
+                    .collect(Collectors.joining());
             if (batches.isEmpty()) {
-                return new JobResult(RowCounts.NONE, "no new CRM snapshot; nothing to do");
+                return new JobResult(RowCounts.NONE, "no new CRM snapshot; nothing to do" + stray);
             }
             List<JobResult.Part> parts = new ArrayList<>();
             List<Dataset<Row>> quarantined = new ArrayList<>();
@@ -148,7 +151,7 @@ public final class CrmIngestJob extends Stage {
             Dataset<Row> allQuarantined = quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
             store.replace(CrmQuarantine.TABLE, allQuarantined, theseSnapshots);
             IngestedBatches.record(store, batches, runId);
-            String summary = parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; "));
+            String summary = parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; ")) + stray;
             return new JobResult(total, summary, parts);
         });
     }

@@ -25,6 +25,7 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.beatline.core.Columns;
 import io.beatline.config.EngagementConfig;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -107,6 +108,12 @@ public final class UserEngagement {
      */
     public static Dataset<Row> compute(Dataset<Row> daily, Dataset<Row> months, Dataset<Row> crmUsers,
                                        Dataset<Row> npsResponses, LocalDate asOf, EngagementConfig config) {
+        Columns.require(daily, "daily activity", "user_id", "activity_date", "event", "event_count", "weighted_count",
+                "account_id", "last_event_at");
+        Columns.require(months, "monthly activity", "user_id", "month", "weighted_count", "first_date", "last_date", "events",
+                "last_account_id", "last_account_at");
+        Columns.require(crmUsers, "the CRM's end users", "user_id", "company_id");
+        Columns.require(npsResponses, "the CRM's NPS responses", "user_id", "responded_at", "response_id", "score");
         int n = config.beatsWindowDays();
         Column d = lit(Date.valueOf(asOf));
         Column monthStart = lit(Date.valueOf(asOf.withDayOfMonth(1)));

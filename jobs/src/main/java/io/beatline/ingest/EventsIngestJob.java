@@ -92,7 +92,7 @@ public final class EventsIngestJob extends Stage {
                     + " input.require-landed = false to run on what has landed.");
         }
         if (dates.isEmpty()) {
-            return new JobResult(RowCounts.NONE, "nothing new has landed");
+            return new JobResult(RowCounts.NONE, "nothing new has landed" + raw.strayNote(SOURCE));
         }
         return ingest(List.copyOf(dates), options);
     }
@@ -132,11 +132,13 @@ public final class EventsIngestJob extends Stage {
                     batches.add(batch);
                 }
             }
+            String stray = raw.strayNote(SOURCE); // what the raw zone holds that no landing date reads
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, "landing " + dateRange(unchanged)
-                        + " unchanged since ingested; nothing to do");
+                        + " unchanged since ingested; nothing to do" + stray);
             }
-            return ingestBatches(batches, runId, options.skipCorruptFiles());
+            JobResult result = ingestBatches(batches, runId, options.skipCorruptFiles());
+            return new JobResult(result.counts(), result.message() + stray, result.parts(), result.inputs());
         });
     }
 

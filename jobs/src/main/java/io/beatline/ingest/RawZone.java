@@ -5,19 +5,26 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The raw zone ({@code raw} in config, local or s3a): one folder per source, one {@code dt=}
- * folder per landing date. Lists what landed; reading the files is the ingest jobs' part.
+ * folder per landing date. Lists what landed; reading the files is the ingest jobs' part. Every
+ * file below a {@code dt=} folder is part of that landing, in subfolders too; a name starting
+ * with {@code _} or {@code .} (Hadoop's {@code _SUCCESS}, {@code .crc} files, {@code _temporary}
+ * folders) is not data. What else sits in a source folder is listed by {@link #strayEntries}, so
+ * the ingest jobs can report it.
  */
 public final class RawZone {
 
@@ -63,6 +70,51 @@ public final class RawZone {
         return dates;
     }
 
+    /**
+     * The entries of {@code source}'s folder that are not a {@code dt=YYYY-MM-DD} folder (a file,
+     * another folder, {@code dt=2026-13-45}), by name; {@code _} and {@code .} names excepted.
+     * Nothing of them is read: the ingest jobs say so in their report and run-log row.
+     */
+    public List<String> strayEntries(String source) {
+        Path folder = new Path(root + "/" + source);
+        List<String> stray = new ArrayList<>();
+        try {
+            FileSystem fs = folder.getFileSystem(hadoop);
+            if (!fs.exists(folder)) {
+                return stray;
+            }
+            for (FileStatus status : fs.listStatus(folder)) {
+                String name = status.getPath().getName();
+                if (name.startsWith("_") || name.startsWith(".")) {
+                    continue;
+                }
+                if (!status.isDirectory() || !name.startsWith(DT) || !isDate(name.substring(DT.length()))) {
+                    stray.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw BeatlineException.jobFailure("Cannot list " + folder + ": " + e.getMessage(), e);
+        }
+        stray.sort(Comparator.naturalOrder());
+        return stray;
+    }
+
+    /** {@code ; not read: a, b (not dt=YYYY-MM-DD folders)}, or nothing: the words the reports append. */
+    public String strayNote(String source) {
+        List<String> stray = strayEntries(source);
+        return stray.isEmpty() ? "" : "; not read under " + source + ": " + String.join(", ", stray)
+                + " (not dt=YYYY-MM-DD folders)";
+    }
+
+    private static boolean isDate(String text) {
+        try {
+            LocalDate.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
     /** The files that landed for {@code source} on {@code date}, or empty when the folder is absent. */
     public Optional<LandedBatch> batch(String source, LocalDate date) {
         Path folder = new Path(root + "/" + source + "/" + DT + date);
@@ -72,13 +124,16 @@ public final class RawZone {
                 return Optional.empty();
             }
             List<RawFile> files = new ArrayList<>();
-            for (FileStatus status : fs.listStatus(folder)) {
-                String name = status.getPath().getName();
-                // Hadoop's convention: _SUCCESS markers and .crc side files are not data
-                if (status.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+            String base = fs.makeQualified(folder).toUri().getPath();
+            RemoteIterator<LocatedFileStatus> listing = fs.listFiles(folder, true);
+            while (listing.hasNext()) {
+                LocatedFileStatus status = listing.next();
+                String relative = status.getPath().toUri().getPath().substring(base.length() + 1);
+                // Hadoop's convention: _SUCCESS markers, .crc side files and _temporary folders are not data
+                if (Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
                     continue;
                 }
-                files.add(new RawFile(status.getPath().toString(), name, status.getLen(), status.getModificationTime()));
+                files.add(new RawFile(status.getPath().toString(), relative, status.getLen(), status.getModificationTime()));
             }
             files.sort(Comparator.comparing(RawFile::name));
             return Optional.of(new LandedBatch(source, date, folder.toString(), files));

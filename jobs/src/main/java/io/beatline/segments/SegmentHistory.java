@@ -10,6 +10,7 @@ import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -51,6 +52,8 @@ public final class SegmentHistory {
      * existing intervals that include P: an interval still open on P keeps its valid_from.
      */
     public static Dataset<Row> intervals(Dataset<Row> snapshots, List<LocalDate> dates, Dataset<Row> spanning) {
+        Columns.require(snapshots, "the membership snapshots", "as_of_date", "segment_id", "entity_type", "entity_id");
+        Columns.require(spanning, "the spanning intervals", "segment_id", "entity_type", "entity_id", "valid_from");
         List<Row> indexRows = new ArrayList<>();
         for (int i = 0; i < dates.size(); i++) {
             indexRows.add(RowFactory.create(Date.valueOf(dates.get(i)), i));

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import io.beatline.core.Columns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,9 @@ public final class SegmentProfiles {
      * the accounts' metric_values for D.
      */
     public static Dataset<Row> accounts(Dataset<Row> kpis, Dataset<Row> companies, Dataset<Row> metricValues, StructType schema) {
+        Columns.require(kpis, "the account KPIs", "account_id");
+        Columns.require(companies, "the CRM's companies", "company_id");
+        Columns.require(metricValues, "the accounts' metric values", "entity_id", "metric", "value");
         Dataset<Row> joined = kpis.join(companies.withColumnRenamed("company_id", "__company_id").drop("owner"),
                 col("account_id").equalTo(col("__company_id")), "left");
         return conform(withMetrics(joined, "account_id", metricValues, schema), schema);
@@ -41,6 +45,10 @@ public final class SegmentProfiles {
      */
     public static Dataset<Row> users(Dataset<Row> engagement, Dataset<Row> endUsers, Dataset<Row> accountProfiles,
                                      Dataset<Row> metricValues, StructType schema) {
+        Columns.require(engagement, "user engagement", "user_id", "account_id");
+        Columns.require(endUsers, "the CRM's end users", "user_id");
+        Columns.require(accountProfiles, "the account profiles", "account_id");
+        Columns.require(metricValues, "the users' metric values", "entity_id", "metric", "value");
         StructType accountSchema = (StructType) schema.apply("account").dataType();
         Dataset<Row> accounts = accountProfiles.select(col("account_id").as("__account_key"),
                 struct(Arrays.stream(accountSchema.fieldNames()).map(name -> col("`" + name + "`")).toArray(Column[]::new))

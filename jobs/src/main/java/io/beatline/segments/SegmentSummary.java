@@ -11,6 +11,7 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
+import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -59,6 +60,10 @@ public final class SegmentSummary {
      */
     public static Dataset<Row> summarize(Dataset<Row> segments, Dataset<Row> members, Dataset<Row> users,
                                          Dataset<Row> bases, Dataset<Row> changes, LocalDate asOf) {
+        Columns.require(segments, "the segments", "segment_id", "entity_type");
+        Columns.require(members, "the members", "segment_id", "entity_type", "entity_id");
+        Columns.require(users, "the users", "user_id", "beats", "active_days_30d");
+        Columns.require(bases, "the bases", "entity_type", "base");
         Dataset<Row> userFigures = users.select(col("user_id"), col("beats"), col("active_days_30d"));
         Dataset<Row> stats = members
                 .join(userFigures, col("entity_type").equalTo(lit("user")).and(col("entity_id").equalTo(col("user_id"))), "left")
@@ -78,6 +83,7 @@ public final class SegmentSummary {
 
     /** Sets entered and exited from {@code changes} (segment_id, change), 0 for a segment without any. */
     public static Dataset<Row> withChanges(Dataset<Row> summary, Dataset<Row> changes) {
+        Columns.require(changes, "the changes", "segment_id", "change");
         Dataset<Row> counts = changes.groupBy(col("segment_id").as("c_segment")).agg(
                 sum(when(col("change").equalTo(SegmentChanges.ENTERED), 1L).otherwise(0L)).as("c_entered"),
                 sum(when(col("change").equalTo(SegmentChanges.EXITED), 1L).otherwise(0L)).as("c_exited"));

@@ -202,6 +202,30 @@ class EventsIngestTest {
         assertEquals(0, lake.table(SilverEvents.TABLE).filter("landing_date > DATE'2026-03-10'").count());
     }
 
+    /**
+     * Issue 14, case 1: a file in a subfolder of a dt= folder is part of that landing (before: never
+     * read, counted or reported), and a folder that is not dt=YYYY-MM-DD is named in the run's report
+     * and run-log row (before: one WARN line on stderr).
+     */
+    @Test
+    void filesInSubfoldersAreReadAndFoldersThatAreNotLandingDatesAreReported() throws Exception {
+        lake.landEvents(DAY1, "top.jsonl", E1);
+        lake.landEvents(DAY1, "sub/nested.jsonl", E11,
+                "{\"event_id\":\"n2\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T09:00:00Z\"}");
+        lake.landEvents(DAY1, "_temporary/0/part.jsonl", E1);    // a writer's leftovers: not data
+        Path bad = lake.raw.resolve("events/dt=2026-13-45/x.jsonl");
+        Files.createDirectories(bad.getParent());
+        Files.writeString(bad, E1 + "\n");
+
+        JobResult result = new EventsIngestJob(context(), IngestOptions.catchUp(false)).run(DAY1);
+        assertEquals(new RowCounts(3, 3, 0, 0), result.counts());
+        assertTrue(result.message().endsWith("; not read under events: dt=2026-13-45 (not dt=YYYY-MM-DD folders)"),
+                result.message());
+        assertEquals(3, lake.table(SilverEvents.TABLE).count());
+        assertTrue(lake.table(PipelineRuns.TABLE).filter("job = 'ingest-events'").first().<String>getAs("message")
+                .contains("dt=2026-13-45"));
+    }
+
     @Test
     void aCatchUpOfSeveralDatesGivesTheSameRowsAsOneDateAtATime() {
         landDay1();
