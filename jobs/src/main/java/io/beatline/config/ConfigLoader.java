@@ -168,7 +168,8 @@ public final class ConfigLoader {
         CatalogConfig catalog = catalog(c, s3);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, npsWindow, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin, hash(c));
+                new EventFieldMapping(fields), engagement, npsWindow, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin,
+                Map.of("raw", where(c.getValue("raw").origin()), "lake", where(c.getValue("lake").origin())), hash(c));
     }
 
     /** {@code catalog}: the SQL database and the Trino endpoint (docs/bi.md). */

@@ -2,6 +2,7 @@ package io.beatline.core;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
@@ -49,8 +50,11 @@ public final class Columns {
         return rows;
     }
 
-    /** Null for null, empty or blank text; the text otherwise. */
+    /**
+     * Null for null, empty or blank text (any white space: tabs, line breaks, no-break and other
+     * Unicode spaces, zero-width spaces); the text otherwise.
+     */
     public static Column blankToNull(Column text) {
-        return when(trim(text).notEqual(""), text);
+        return when(not(text.rlike("^[\\s\\p{Z}\\x{200B}\\x{FEFF}]*$")), text);
     }
 }

@@ -29,7 +29,11 @@ public record CrmColumn(String name, Kind kind, boolean required, String descrip
         /** {@code open}, {@code paid} or {@code void} */
         INVOICE_STATUS(DataTypes.StringType),
         /** lower-cased text */
-        LOWER(DataTypes.StringType);
+        LOWER(DataTypes.StringType),
+        /** a finite number, zero or more (a price); a negative one is quarantined as {@code negative_<column>} */
+        AMOUNT(DataTypes.DoubleType),
+        /** a whole number, zero or more (seats); a negative one is quarantined as {@code negative_<column>} */
+        COUNT(DataTypes.LongType);
 
         public final DataType type;
 

@@ -42,7 +42,8 @@ public final class CrmTransforms {
      * Records ({@code snapshot_date, source_file, record_number, raw, values, problem}) to typed
      * standard columns, the custom columns {@code customTypes} names (typed as configured), and
      * {@code reason}: the read problem, else {@code missing_<column>} for a required column
-     * without a value, else {@code bad_<kind>_<column>} for a value that does not parse.
+     * without a value, else {@code bad_<kind>_<column>} for a value that does not parse, else
+     * {@code negative_<column>} for a negative amount or count (licenses' amount and seats).
      */
     public static Dataset<Row> type(Dataset<Row> records, CrmEntity entity, Map<String, CustomFieldType> customTypes) {
         List<Column> selected = new ArrayList<>(List.of(col("snapshot_date"), col("source_file"), col("record_number"),
@@ -56,7 +57,11 @@ public final class CrmTransforms {
             if (column.required()) {
                 reasons.add(when(text.isNull(), lit("missing_" + column.name())));
             }
-            reasons.add(when(text.isNotNull().and(typed.isNull()), lit("bad_" + problemOf(column.kind()) + "_" + column.name())));
+            Column parsed = typed(text, signed(column.kind()));
+            reasons.add(when(text.isNotNull().and(parsed.isNull()), lit("bad_" + problemOf(column.kind()) + "_" + column.name())));
+            if (signed(column.kind()) != column.kind()) {
+                reasons.add(when(parsed.isNotNull().and(typed.isNull()), lit("negative_" + column.name())));
+            }
         }
         for (Map.Entry<String, CustomFieldType> custom : customTypes.entrySet()) {
             Column text = text(custom.getKey());
@@ -115,6 +120,17 @@ public final class CrmTransforms {
             }
             case ENTITY_TYPE -> when(lower(text).isin("account", "user"), lower(text));
             case INVOICE_STATUS -> when(lower(text).isin("open", "paid", "void"), lower(text));
+            case AMOUNT -> when(typed(text, CrmColumn.Kind.DOUBLE).geq(0), typed(text, CrmColumn.Kind.DOUBLE));
+            case COUNT -> when(wholeNumber(text).geq(0), wholeNumber(text));
+        };
+    }
+
+    /** The kind a value is parsed as before its sign is checked: DOUBLE for AMOUNT, LONG for COUNT. */
+    private static CrmColumn.Kind signed(CrmColumn.Kind kind) {
+        return switch (kind) {
+            case AMOUNT -> CrmColumn.Kind.DOUBLE;
+            case COUNT -> CrmColumn.Kind.LONG;
+            default -> kind;
         };
     }
 
@@ -126,7 +142,7 @@ public final class CrmTransforms {
 
     private static String problemOf(CrmColumn.Kind kind) {
         return switch (kind) {
-            case LONG, DOUBLE -> "number";
+            case LONG, DOUBLE, AMOUNT, COUNT -> "number";
             case DATE -> "date";
             case TIMESTAMP -> "timestamp";
             case BOOLEAN -> "boolean";

@@ -44,6 +44,9 @@ public final class EventTransforms {
     private EventTransforms() {
     }
 
+    /** Events before this instant are {@code too_old_timestamp}: placeholders, or epoch seconds read as millis. */
+    static final java.sql.Timestamp OLDEST = java.sql.Timestamp.from(java.time.Instant.parse("2000-01-01T00:00:00Z"));
+
     /**
      * Raw lines ({@code value}, {@code source_file}, {@code landing_date}) to the event fields of
      * SPEC 2.1 plus {@code ts}, {@code event_date} and {@code reason} (null for a valid event).
@@ -73,6 +76,7 @@ public final class EventTransforms {
                 .when(col("event").isNull(), lit("missing_event"))
                 .when(col("user_id").isNull().and(col("anonymous_id").isNull()), lit("missing_identity"))
                 .when(col("ts").isNull(), lit("bad_timestamp"))
+                .when(col("ts").lt(lit(OLDEST)), lit("too_old_timestamp"))
                 .when(to_date(col("ts")).gt(date_add(col("landing_date"), 1)), lit("future_timestamp"));
         // a valid event keeps a hash of its line (the tie-break among its deliveries), not the line
         return fields

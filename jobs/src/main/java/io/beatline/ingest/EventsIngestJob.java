@@ -86,6 +86,10 @@ public final class EventsIngestJob extends Stage {
         TreeSet<LocalDate> dates = new TreeSet<>(pendingDates(date));
         if (landed(date)) {
             dates.add(date); // re-ingested only if its files changed
+        } else if (!raw.rootExists()) {
+            // not a delivery to wait for: nothing can land in a folder that does not exist
+            throw context.config().error("raw", raw.root() + " does not exist: fix `raw` (or --conf raw=...), or create"
+                    + " the raw zone's folder with events/ and crm/ in it");
         } else if (context.config().requireLandedInput()) {
             throw BeatlineException.inputMissing("No events have landed for " + date + " (no folder dt=" + date
                     + " under " + context.config().raw() + "/events). Retry once the delivery is in, or set"

@@ -16,7 +16,7 @@ public final class EventsQuarantine {
     /** Every reason a raw event can be quarantined for, in the order they are checked. */
     public static final List<String> REASONS = List.of(
             "malformed_json", "missing_event_id", "missing_event", "missing_identity",
-            "bad_timestamp", "future_timestamp", "corrupt_file", "unsupported_file");
+            "bad_timestamp", "too_old_timestamp", "future_timestamp", "corrupt_file", "unsupported_file");
 
     public static final TableSpec TABLE = new TableSpec("silver", "events_quarantine",
             new StructType()
@@ -27,7 +27,7 @@ public final class EventsQuarantine {
                     .add("raw", StringType, true,
                             "the original line, as it was; for a corrupt file, the read error")
                     .add("reason", StringType, false,
-                            "why it was not accepted: `malformed_json`, `missing_event_id`, `missing_event`, `missing_identity`, `bad_timestamp`, `future_timestamp`, `corrupt_file` or `unsupported_file`")
+                            "why it was not accepted: `malformed_json`, `missing_event_id`, `missing_event`, `missing_identity`, `bad_timestamp`, `too_old_timestamp`, `future_timestamp`, `corrupt_file` or `unsupported_file`")
                     .add("run_id", StringType, false,
                             "the ingestion run"),
             List.of(),

@@ -43,6 +43,16 @@ public final class RawZone {
         return root;
     }
 
+    /** Whether the raw zone's root folder exists (a misspelt {@code raw} points at none). */
+    public boolean rootExists() {
+        Path folder = new Path(root);
+        try {
+            return folder.getFileSystem(hadoop).exists(folder);
+        } catch (IOException e) {
+            throw BeatlineException.jobFailure("Cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Landing dates of {@code source} (e.g. {@code events}, {@code crm/companies}), oldest first. */
     public List<LocalDate> landedDates(String source) {
         Path folder = new Path(root + "/" + source);

@@ -152,6 +152,26 @@ class CrmIngestTest {
         assertEquals(2, CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, LocalDate.parse("2027-01-01")).count());
     }
 
+    /**
+     * Issue 14, case 5: a license's amount and seats are zero or more (a negative amount was kept
+     * and summed into mrr); an invoice's amount may be negative (a credit note).
+     */
+    @Test
+    void aNegativeLicenseAmountOrSeatCountIsQuarantinedAndACreditNoteIsKept() {
+        lake.land("crm/licenses", DAY1, "l.csv", String.join("\n",
+                "license_id,company_id,amount,seats,start_date",
+                "L1,acc1,0,0,2026-01-01",
+                "L2,acc1,-100,5,2026-01-01",
+                "L3,acc1,100,-1,2026-01-01",
+                "L4,acc1,100,,2026-01-01", ""));
+        lake.land("crm/invoices", DAY1, "i.csv", "invoice_id,company_id,amount,status\nI1,acc1,-50,open\n");
+        new CrmIngestJob(context).ingestDate(DAY1, IngestOptions.landingDate(false, false));
+        assertEquals(Map.of("licenses:negative_amount", 1L, "licenses:negative_seats", 1L), quarantine());
+        assertEquals(List.of("L1", "L4"), lake.table(CrmEntity.LICENSES.table).orderBy("license_id").collectAsList().stream()
+                .map(row -> row.<String>getAs("license_id")).toList());
+        assertEquals(-50.0, (double) lake.table(CrmEntity.INVOICES.table).first().getAs("amount"));
+    }
+
     @Test
     void anUnchangedSnapshotIsNotIngestedTwice() {
         lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");

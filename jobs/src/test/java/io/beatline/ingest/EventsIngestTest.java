@@ -226,6 +226,36 @@ class EventsIngestTest {
                 .contains("dt=2026-13-45"));
     }
 
+    /**
+     * Issue 14's doubtful outcomes, decided: a timestamp before 2000 (year 0001, a negative epoch,
+     * epoch seconds read as millis: 1970) is quarantined as too_old_timestamp (before: accepted,
+     * an event date of 0000-12-31 reached activity); an id of white space other than spaces is
+     * empty (before: a tab was a user id).
+     */
+    @Test
+    void ancientTimestampsAndWhiteSpaceIdsAreQuarantined() {
+        lake.landEvents(DAY1, "a.jsonl",
+                "{\"event_id\":\"o1\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"0001-01-01T00:00:00Z\"}",
+                "{\"event_id\":\"o2\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":-86400000}",
+                "{\"event_id\":\"o3\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":1773133200}",
+                "{\"event_id\":\"o4\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2000-01-01T00:00:00Z\"}",
+                "{\"event_id\":\"w1\",\"event\":\"login\",\"user_id\":\"\\t\",\"timestamp\":\"2026-03-10T09:00:00Z\"}",
+                "{\"event_id\":\"\u00a0\",\"event\":\"login\",\"user_id\":\"u1\",\"timestamp\":\"2026-03-10T09:00:00Z\"}");
+        JobResult result = new EventsIngestJob(context()).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
+        assertEquals(new RowCounts(6, 1, 0, 5), result.counts());
+        assertEquals(Map.of("too_old_timestamp", 3L, "missing_identity", 1L, "missing_event_id", 1L), quarantineReasons());
+        assertEquals(List.of("o4"), List.copyOf(eventsById().keySet()), "2000-01-01 itself is accepted");
+    }
+
+    /** Issue 14: a misspelt `raw` is a configuration error naming the key (exit 2), not "wait and retry" (exit 3). */
+    @Test
+    void aRawZoneThatDoesNotExistIsAConfigurationError() {
+        BeatlineException error = assertThrows(BeatlineException.class, () -> new EventsIngestJob(
+                context("raw=\"" + dir.resolve("no-such-raw") + "\"")).run(DAY1));
+        assertEquals(2, error.exitCode(), error.getMessage());
+        assertTrue(error.getMessage().contains("key 'raw': " + dir.resolve("no-such-raw") + " does not exist"), error.getMessage());
+    }
+
     @Test
     void aCatchUpOfSeveralDatesGivesTheSameRowsAsOneDateAtATime() {
         landDay1();
