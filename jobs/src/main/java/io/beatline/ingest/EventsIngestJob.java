@@ -36,6 +36,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Job {@code ingest-events}: the event files that landed on one or more dates (SPEC 2.1) into
@@ -48,6 +50,8 @@ import org.apache.spark.storage.StorageLevel;
  * ({@link IngestOptions}).
  */
 public final class EventsIngestJob extends Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsIngestJob.class);
 
     public static final String JOB = "ingest-events";
     public static final String SOURCE = "events";
@@ -258,13 +262,39 @@ public final class EventsIngestJob extends Stage {
                         .select(col("value"), col("_metadata.file_path").as("source_file"), date.as("landing_date")));
             }
             if (parquet.length > 0) {
-                Dataset<Row> rows = spark().read().option("mergeSchema", "true").parquet(parquet);
-                Column[] columns = Arrays.stream(rows.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
-                lines = lines.unionByName(rows.select(to_json(struct(columns)).as("value"),
-                        col("_metadata.file_path").as("source_file"), date.as("landing_date")));
+                for (Dataset<Row> rows : parquetReads(parquet)) {
+                    Column[] columns = Arrays.stream(rows.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
+                    lines = lines.unionByName(rows.select(to_json(struct(columns)).as("value"),
+                            col("_metadata.file_path").as("source_file"), date.as("landing_date")));
+                }
             }
         }
         return lines;
+    }
+
+    /**
+     * The Parquet files of one landing, read with one merged schema; when their schemas cannot be
+     * merged (a column typed differently in two files: schema drift between exports), one read per
+     * distinct schema instead. Every row becomes a JSON line either way, so each file's own types
+     * are kept and the field mapping parses them all. A file that cannot be read at all fails here,
+     * and the caller names it.
+     */
+    private List<Dataset<Row>> parquetReads(String[] files) {
+        try {
+            Dataset<Row> merged = spark().read().option("mergeSchema", "true").parquet(files);
+            return List.of(merged);
+        } catch (Exception mergeFailure) { // AnalysisException / SparkException, thrown undeclared
+            Map<String, List<String>> bySchema = new LinkedHashMap<>();
+            for (String file : files) {
+                bySchema.computeIfAbsent(spark().read().parquet(file).schema().json(), schema -> new ArrayList<>()).add(file);
+            }
+            if (bySchema.size() < 2) {
+                throw mergeFailure;
+            }
+            LOG.warn("The Parquet files of one landing have {} schemas that do not merge; reading each schema's files on"
+                    + " their own: {}", bySchema.size(), bySchema.values());
+            return bySchema.values().stream().map(group -> spark().read().parquet(group.toArray(String[]::new))).toList();
+        }
     }
 
     /** event_ids already in silver/events from other landings, on the event dates this batch touches. */

@@ -356,6 +356,31 @@ class EventsIngestTest {
         assertEquals("v", p1.<scala.collection.Map<String, String>>getAs("properties").apply("k"));
     }
 
+    /**
+     * Issue 14, case 6: two Parquet exports of one landing date with a column typed differently
+     * (before: the job failed naming neither file nor column, and --skip-corrupt-files did not get
+     * past it). Each schema's files are read on their own, and every row is taken in.
+     */
+    @Test
+    void parquetFilesWhoseSchemasDoNotMergeAreEachReadWithTheirOwn() throws Exception {
+        lake.landBytes("events", DAY1, "a.parquet", parquet("a", """
+                SELECT 'q1' event_id, 'login' event, 'u1' user_id, TIMESTAMP'2026-03-10 08:00:00Z' timestamp, 7 seq"""));
+        lake.landBytes("events", DAY1, "b.parquet", parquet("b", """
+                SELECT 'q2' event_id, 'login' event, 'u2' user_id, TIMESTAMP'2026-03-10 09:00:00Z' timestamp, 'x7' seq"""));
+        JobResult result = new EventsIngestJob(context()).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
+        assertEquals(new RowCounts(2, 2, 0, 0), result.counts());
+        assertEquals(List.of("q1", "q2"), List.copyOf(eventsById().keySet()));
+    }
+
+    /** The one Parquet file that {@code query} writes, as bytes. */
+    private byte[] parquet(String name, String query) throws Exception {
+        Path staging = dir.resolve("staging-" + name);
+        TestSpark.session().sql(query).coalesce(1).write().parquet(staging.toString());
+        try (var files = Files.list(staging)) {
+            return Files.readAllBytes(files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow());
+        }
+    }
+
     @Test
     void aCorruptFileFailsTheJobNamingItAndWritesNothing() {
         lake.landEvents(DAY1, "good.jsonl", E1);
