@@ -90,14 +90,16 @@ public final class EventsIngestJob extends Stage {
         TreeSet<LocalDate> dates = new TreeSet<>(pendingDates(date));
         if (landed(date)) {
             dates.add(date); // re-ingested only if its files changed
-        } else if (!raw.rootExists()) {
-            // not a delivery to wait for: nothing can land in a folder that does not exist
-            throw context.config().error("raw", raw.root() + " does not exist: fix `raw` (or --conf raw=...), or create"
-                    + " the raw zone's folder with events/ and crm/ in it");
+        } else if (!raw.rootExists() && !IngestedBatches.fingerprints(store).isEmpty()) {
+            // this lake took in deliveries from `raw` before: a raw zone that is gone is a setting to fix, not a
+            // delivery to wait for (a raw zone nothing has landed in yet may not exist: an empty s3a prefix does not)
+            throw context.config().error("raw", raw.root() + " does not exist, though this lake has ingested from it before:"
+                    + " fix `raw` (or --conf raw=...)");
         } else if (context.config().requireLandedInput()) {
             throw BeatlineException.inputMissing("No events have landed for " + date + " (no folder dt=" + date
                     + " under " + context.config().raw() + "/events). Retry once the delivery is in, or set"
-                    + " input.require-landed = false to run on what has landed.");
+                    + " input.require-landed = false to run on what has landed."
+                    + (raw.rootExists() ? "" : " " + raw.root() + " does not exist yet: if it should, check `raw`."));
         }
         if (dates.isEmpty()) {
             return new JobResult(RowCounts.NONE, "nothing new has landed" + raw.strayNote(SOURCE));

@@ -247,13 +247,26 @@ class EventsIngestTest {
         assertEquals(List.of("o4"), List.copyOf(eventsById().keySet()), "2000-01-01 itself is accepted");
     }
 
-    /** Issue 14: a misspelt `raw` is a configuration error naming the key (exit 2), not "wait and retry" (exit 3). */
+    /**
+     * Issue 14: a misspelt `raw` on a lake that has ingested before is a configuration error naming
+     * the key (exit 2), not "wait and retry" (exit 3). On a lake that never ingested, a raw zone that
+     * does not exist may be a new one nothing has landed in (an empty s3a prefix does not exist):
+     * exit 3, and the message says to check `raw`.
+     */
     @Test
-    void aRawZoneThatDoesNotExistIsAConfigurationError() {
-        BeatlineException error = assertThrows(BeatlineException.class, () -> new EventsIngestJob(
-                context("raw=\"" + dir.resolve("no-such-raw") + "\"")).run(DAY1));
+    void aRawZoneThatDoesNotExistIsAConfigurationErrorOnceTheLakeHasIngested() {
+        String missing = "raw=\"" + dir.resolve("no-such-raw") + "\"";
+        BeatlineException fresh = assertThrows(BeatlineException.class, () -> new EventsIngestJob(context(missing)).run(DAY1));
+        assertEquals(3, fresh.exitCode(), fresh.getMessage());
+        assertTrue(fresh.getMessage().endsWith(dir.resolve("no-such-raw") + " does not exist yet: if it should, check `raw`."),
+                fresh.getMessage());
+
+        lake.landEvents(DAY1, "a.jsonl", E1);
+        new EventsIngestJob(context()).run(DAY1);
+        BeatlineException error = assertThrows(BeatlineException.class, () -> new EventsIngestJob(context(missing)).run(DAY2));
         assertEquals(2, error.exitCode(), error.getMessage());
-        assertTrue(error.getMessage().contains("key 'raw': " + dir.resolve("no-such-raw") + " does not exist"), error.getMessage());
+        assertTrue(error.getMessage().contains("line ") && error.getMessage().contains("key 'raw': " + dir.resolve("no-such-raw")
+                + " does not exist, though this lake has ingested from it before"), error.getMessage());
     }
 
     @Test
