@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * only if absent, naming the holder (job, date, host, process). A second job finds it and stops
  * with exit code 1 before touching a table. Jobs nested in one command ({@code run} and its
  * stages) share the lock: the outermost takes it (core/JobRunner). A lock left by a process
- * that was killed on this host is taken over; one from another host must be removed by hand once that job is known to be gone. On a local
- * file system the create is the operating system's atomic create-new, on HDFS the name node's;
- * on S3 it is a check then a write, so two jobs
- * started within the same moment may both pass: there the scheduler's one-run-at-a-time rule
- * (Airflow's max_active_runs=1) is the guarantee.
+ * that was killed on this host is taken over; one from another host must be removed by hand
+ * once that job is known to be gone. On a local file system the create is the operating
+ * system's atomic create-new, on HDFS the name node's; on S3 it is a check then a write, so two
+ * jobs started within the same moment may both pass: there the scheduler's one-run-at-a-time
+ * rule (Airflow's max_active_runs=1) is the guarantee.
  */
 public final class LakeLock {
 
