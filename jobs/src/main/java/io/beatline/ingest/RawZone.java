@@ -15,8 +15,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The raw zone ({@code raw} in config, local or s3a): one folder per source, one {@code dt=}
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RawZone {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RawZone.class);
     private static final String DT = "dt=";
 
     private final String root;
@@ -55,26 +52,9 @@ public final class RawZone {
 
     /** Landing dates of {@code source} (e.g. {@code events}, {@code crm/companies}), oldest first. */
     public List<LocalDate> landedDates(String source) {
-        Path folder = new Path(root + "/" + source);
         List<LocalDate> dates = new ArrayList<>();
-        try {
-            FileSystem fs = folder.getFileSystem(hadoop);
-            if (!fs.exists(folder)) {
-                return dates;
-            }
-            for (FileStatus status : fs.listStatus(folder)) {
-                String name = status.getPath().getName();
-                if (!status.isDirectory() || !name.startsWith(DT)) {
-                    continue;
-                }
-                try {
-                    dates.add(LocalDate.parse(name.substring(DT.length())));
-                } catch (DateTimeParseException e) {
-                    LOG.warn("Ignoring folder {}: the part after dt= is not a date YYYY-MM-DD", status.getPath());
-                }
-            }
-        } catch (IOException e) {
-            throw BeatlineException.jobFailure("Cannot list " + folder + ": " + e.getMessage(), e);
+        for (FileStatus status : entries(source)) {
+            landingDate(status).ifPresent(dates::add);
         }
         dates.sort(Comparator.naturalOrder());
         return dates;
@@ -86,27 +66,39 @@ public final class RawZone {
      * Nothing of them is read: the ingest jobs say so in their report and run-log row.
      */
     public List<String> strayEntries(String source) {
-        Path folder = new Path(root + "/" + source);
         List<String> stray = new ArrayList<>();
-        try {
-            FileSystem fs = folder.getFileSystem(hadoop);
-            if (!fs.exists(folder)) {
-                return stray;
+        for (FileStatus status : entries(source)) {
+            String name = status.getPath().getName();
+            if (!name.startsWith("_") && !name.startsWith(".") && landingDate(status).isEmpty()) {
+                stray.add(name);
             }
-            for (FileStatus status : fs.listStatus(folder)) {
-                String name = status.getPath().getName();
-                if (name.startsWith("_") || name.startsWith(".")) {
-                    continue;
-                }
-                if (!status.isDirectory() || !name.startsWith(DT) || !isDate(name.substring(DT.length()))) {
-                    stray.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw BeatlineException.jobFailure("Cannot list " + folder + ": " + e.getMessage(), e);
         }
         stray.sort(Comparator.naturalOrder());
         return stray;
+    }
+
+    /** What {@code source}'s folder holds; nothing when it does not exist. */
+    private List<FileStatus> entries(String source) {
+        Path folder = new Path(root + "/" + source);
+        try {
+            FileSystem fs = folder.getFileSystem(hadoop);
+            return fs.exists(folder) ? Arrays.asList(fs.listStatus(folder)) : List.of();
+        } catch (IOException e) {
+            throw BeatlineException.jobFailure("Cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The landing date of a {@code dt=YYYY-MM-DD} folder; empty for anything else. */
+    private static Optional<LocalDate> landingDate(FileStatus status) {
+        String name = status.getPath().getName();
+        if (!status.isDirectory() || !name.startsWith(DT)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(name.substring(DT.length())));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** {@code ; not read: a, b (not dt=YYYY-MM-DD folders)}, or nothing: the words the reports append. */
@@ -114,15 +106,6 @@ public final class RawZone {
         List<String> stray = strayEntries(source);
         return stray.isEmpty() ? "" : "; not read under " + source + ": " + String.join(", ", stray)
                 + " (not dt=YYYY-MM-DD folders)";
-    }
-
-    private static boolean isDate(String text) {
-        try {
-            LocalDate.parse(text);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 
     /** The files that landed for {@code source} on {@code date}, or empty when the folder is absent. */
