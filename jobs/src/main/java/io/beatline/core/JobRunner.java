@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one job for one date and writes its row to the run log whatever happens: succeeded with
  * its counts, or failed with the error's message, before the error goes on to the caller. The
- * outermost job of a command holds the lake's {@link LakeLock} while it runs. The rows of jobs
- * nested in another ({@code run} and its stages) are written with the outermost job's row, in
- * one commit, whether it succeeds or fails; the context's {@link RunScope} keeps them till then.
+ * outermost job of a command holds the lake's {@link LakeLock} while it runs. Each job's rows are
+ * committed as soon as it ends, so the stages of a {@code run} killed later keep theirs; what a
+ * job killed between its last commit and its row had committed is recorded by the next run of
+ * the stage (see {@link PipelineRuns#recordInterrupted}).
  */
 public final class JobRunner {
 
@@ -60,7 +61,7 @@ public final class JobRunner {
                 BeatlineException error = e instanceof BeatlineException b ? b
                         : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
                 try {
-                    log(context, outermost, List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
+                    PipelineRuns.record(context.store(), List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
                             error.getMessage(), context.config().hash(), context.version(), null)));
                 } catch (Exception recordFailure) { // keep the original error; say the log failed too
                     error.addSuppressed(recordFailure);
@@ -75,20 +76,12 @@ public final class JobRunner {
                 rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
                         part.message(), context.config().hash(), context.version(), null));
             }
-            log(context, outermost, rows);
+            PipelineRuns.record(context.store(), rows);
         } finally {
             scope.exit();
         }
         LOG.info("{} {}: {}", job, date, result.message());
         return result;
-    }
-
-    /** Writes the rows now if this is the outermost job (with what its nested jobs left), else leaves them to it. */
-    private static void log(JobContext context, boolean outermost, List<JobRun> rows) {
-        context.scope().defer(rows);
-        if (outermost) {
-            PipelineRuns.record(context.store(), context.scope().drain());
-        }
     }
 
     /** {@code <job> <date> run <run id>}: what a job's Delta commits carry as userMetadata. */

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code meta/pipeline_runs}: one row per run of a job for a date, succeeded or failed, with
@@ -37,7 +41,7 @@ public final class PipelineRuns {
                     .add("finished_at", TimestampType, false,
                             "when it finished")
                     .add("status", StringType, false,
-                            "`succeeded` or `failed`")
+                            "`succeeded` or `failed`, or `interrupted`: the run committed its work and was killed before its row, which the next run of the stage wrote from the work's bookkeeping (meta/ingested_batches, meta/processed_batches)")
                     .add("rows_read", LongType, false,
                             "raw rows read (for ingestion: non-blank lines, Parquet rows, and unreadable or unsupported files, one each)")
                     .add("rows_written", LongType, false,
@@ -58,6 +62,11 @@ public final class PipelineRuns {
             List.of(),
             "one row per run of a job for a date");
 
+    /** The status of a run recorded by {@link #recordInterrupted}. */
+    public static final String INTERRUPTED = "interrupted";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRuns.class);
+
     private PipelineRuns() {
     }
 
@@ -74,6 +83,38 @@ public final class PipelineRuns {
                         .and(col("status").equalTo("succeeded")))
                 .orderBy(col("finished_at").desc()).select("inputs").limit(1).collectAsList();
         return last.isEmpty() || last.get(0).isNullAt(0) ? Optional.empty() : Optional.of(last.get(0).getString(0));
+    }
+
+    /**
+     * A run of a stage that committed its work and was killed before it wrote its run-log row, as
+     * its bookkeeping tells it: its id, the date it ran for, when it committed, its counts, what
+     * it committed (for the message) and its parts' counts.
+     */
+    public record Interrupted(String runId, LocalDate date, Instant committedAt, RowCounts counts, String committed,
+                              List<JobResult.Part> parts) {
+    }
+
+    /**
+     * Writes the rows of {@code runs} of {@code job} (status {@code interrupted}), in one commit,
+     * so that the run log accounts for every committed row; {@code recordedBy} is the run that
+     * found them. Nothing when there are none.
+     */
+    public static void recordInterrupted(JobContext context, String job, String recordedBy, List<Interrupted> runs) {
+        List<JobRun> rows = new ArrayList<>();
+        for (Interrupted run : runs) {
+            String message = run.committed() + "; stopped before its run-log row, which run " + recordedBy + " wrote";
+            rows.add(new JobRun(run.runId(), job, run.date(), run.committedAt(), run.committedAt(), INTERRUPTED,
+                    run.counts(), message, context.config().hash(), context.version(), null));
+            for (JobResult.Part part : run.parts()) {
+                rows.add(new JobRun(run.runId(), job + ":" + part.name(), run.date(), run.committedAt(), run.committedAt(),
+                        INTERRUPTED, part.counts(), part.message(), context.config().hash(), context.version(), null));
+            }
+        }
+        if (!rows.isEmpty()) {
+            LOG.warn("{}: {} run(s) committed and were killed before their run-log rows; recorded now: {}", job, runs.size(),
+                    runs.stream().map(Interrupted::runId).toList());
+            record(context.store(), rows);
+        }
     }
 
     /** Appends the rows of one run (the job's, and one per part), in one commit. */

@@ -87,7 +87,9 @@ public final class TableStore {
             describe(table);
             long before = latestCommit(table).orElseThrow().version();
             var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
-                    .option("mergeSchema", String.valueOf(table.customColumns()))
+                    // conform() chose the columns: a column a newer beatline added to the spec (or a CRM custom
+                    // column) is added to a table written before it
+                    .option("mergeSchema", "true")
                     .mode(SaveMode.Overwrite);
             condition.ifPresent(where -> writer.option("replaceWhere", where));
             writer.save(lake.path(table));

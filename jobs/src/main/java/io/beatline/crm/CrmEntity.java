@@ -68,6 +68,9 @@ public enum CrmEntity {
             required("date", CrmColumn.Kind.DATE, "the day the value is for"),
             required("value", CrmColumn.Kind.DOUBLE, "the value"));
 
+    /** The raw zone folder of every entity, {@code crm/}, and its source's prefix in meta/ingested_batches. */
+    public static final String SOURCE_PREFIX = "crm/";
+
     /** Columns beatline adds to every CRM row. */
     public static final List<String> LINEAGE = List.of("snapshot_date", "source_file", "run_id");
 
@@ -95,7 +98,7 @@ public enum CrmEntity {
 
     /** The raw zone folder: {@code crm/<name>}. */
     public String source() {
-        return "crm/" + entityName;
+        return SOURCE_PREFIX + entityName;
     }
 
     public boolean isStandard(String column) {

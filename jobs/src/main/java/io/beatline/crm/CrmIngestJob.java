@@ -9,6 +9,7 @@ import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
+import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
@@ -18,8 +19,10 @@ import io.beatline.ingest.LandedBatch;
 import io.beatline.ingest.RawFile;
 import io.beatline.ingest.RawZone;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +120,7 @@ public final class CrmIngestJob extends Stage {
 
     private JobResult ingest(Map<CrmEntity, List<LocalDate>> dates, LocalDate runDate, IngestOptions options) {
         return JobRunner.run(context, JOB, runDate, runId -> {
+            recordInterrupted(runId);
             List<LandedBatch> batches = new ArrayList<>();
             Map<CrmEntity, List<LandedBatch>> byEntity = new EnumMap<>(CrmEntity.class);
             Map<String, Map<LocalDate, String>> ingested = IngestedBatches.fingerprints(store);
@@ -131,16 +135,18 @@ public final class CrmIngestJob extends Stage {
                 }
             }
             // what the raw zone holds that no snapshot date reads
-            String stray = java.util.Arrays.stream(CrmEntity.values()).map(entity -> raw.strayNote(entity.source()))
+            String stray = Arrays.stream(CrmEntity.values()).map(entity -> raw.strayNote(entity.source()))
                     .collect(Collectors.joining());
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, "no new CRM snapshot; nothing to do" + stray);
             }
             List<JobResult.Part> parts = new ArrayList<>();
             List<Dataset<Row>> quarantined = new ArrayList<>();
+            Map<LandedBatch, RowCounts> counted = new LinkedHashMap<>();
             RowCounts total = RowCounts.NONE;
             for (Map.Entry<CrmEntity, List<LandedBatch>> entry : byEntity.entrySet()) {
-                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, options.skipCorruptFiles(), quarantined);
+                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, options.skipCorruptFiles(),
+                        quarantined, counted);
                 parts.add(part);
                 total = total.plus(part.counts());
             }
@@ -150,14 +156,44 @@ public final class CrmIngestJob extends Stage {
                     .toList());
             Dataset<Row> allQuarantined = quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
             store.replace(CrmQuarantine.TABLE, allQuarantined, theseSnapshots);
-            IngestedBatches.record(store, batches, runId);
+            IngestedBatches.record(store, counted, runId);
             String summary = parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; ")) + stray;
             return new JobResult(total, summary, parts);
         });
     }
 
+    /**
+     * Writes the run-log rows of CRM ingest runs killed after their last commit (their snapshots'
+     * rows in meta/ingested_batches, with their counts) and before their own rows: the run's and
+     * one per entity.
+     */
+    private void recordInterrupted(String runId) {
+        List<String> sources = Arrays.stream(CrmEntity.values()).map(CrmEntity::source).toList();
+        List<PipelineRuns.Interrupted> runs = new ArrayList<>();
+        IngestedBatches.unlogged(store, JOB, sources).forEach((killed, rows) -> {
+            Map<String, RowCounts> byEntity = new TreeMap<>();
+            Map<String, Integer> snapshots = new TreeMap<>();
+            LocalDate last = null;
+            for (Row row : rows) {
+                String entity = row.<String>getAs("source").substring(CrmEntity.SOURCE_PREFIX.length());
+                byEntity.merge(entity, IngestedBatches.counts(row), RowCounts::plus);
+                snapshots.merge(entity, 1, Integer::sum);
+                LocalDate date = row.<Date>getAs("landing_date").toLocalDate();
+                last = last == null || date.isAfter(last) ? date : last;
+            }
+            List<JobResult.Part> parts = byEntity.entrySet().stream().map(e -> new JobResult.Part(e.getKey(), e.getValue(),
+                    snapshots.get(e.getKey()) + " snapshot(s), " + e.getValue().read() + " records: " + e.getValue().written()
+                            + " kept, " + e.getValue().quarantined() + " quarantined")).toList();
+            RowCounts total = byEntity.values().stream().reduce(RowCounts.NONE, RowCounts::plus);
+            runs.add(new PipelineRuns.Interrupted(killed, last, rows.get(0).<Timestamp>getAs("ingested_at").toInstant(), total,
+                    parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; ")), parts));
+        });
+        PipelineRuns.recordInterrupted(context, JOB, runId, runs);
+    }
+
     private JobResult.Part ingestEntity(CrmEntity entity, List<LandedBatch> batches, String runId,
-                                        boolean skipCorruptFiles, List<Dataset<Row>> quarantined) {
+                                        boolean skipCorruptFiles, List<Dataset<Row>> quarantined,
+                                        Map<LandedBatch, RowCounts> ingested) {
         List<Row> rows = new ArrayList<>();
         TreeSet<String> customColumns = new TreeSet<>();
         for (LandedBatch batch : batches) {
@@ -190,9 +226,17 @@ public final class CrmIngestJob extends Stage {
                 .withColumn("run_id", lit(runId))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> reasons = new TreeMap<>();
-        for (Row row : classified.filter(col("reason").isNotNull()).groupBy("reason").count().collectAsList()) {
-            reasons.put(row.getAs("reason"), row.getAs("count"));
+        Map<LocalDate, RowCounts> bySnapshot = new TreeMap<>();
+        for (Row row : classified.groupBy("snapshot_date", "reason").count().collectAsList()) {
+            String reason = row.getAs("reason");
+            long count = row.getAs("count");
+            if (reason != null) {
+                reasons.put(reason, count);
+            }
+            bySnapshot.merge(row.<Date>getAs("snapshot_date").toLocalDate(),
+                    reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);
         }
+        batches.forEach(batch -> ingested.put(batch, bySnapshot.getOrDefault(batch.landingDate(), RowCounts.NONE)));
         long written = store.replacePartitions(entity.table,
                 classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
                 batches.stream().map(LandedBatch::landingDate).toList());

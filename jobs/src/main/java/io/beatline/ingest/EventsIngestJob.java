@@ -11,12 +11,14 @@ import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
+import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,7 +104,10 @@ public final class EventsIngestJob extends Stage {
                     + (raw.rootExists() ? "" : " " + raw.root() + " does not exist yet: if it should, check `raw`."));
         }
         if (dates.isEmpty()) {
-            return new JobResult(RowCounts.NONE, "nothing new has landed" + raw.strayNote(SOURCE));
+            return JobRunner.run(context, JOB, date, runId -> {
+                recordInterrupted(runId);
+                return new JobResult(RowCounts.NONE, "nothing new has landed" + raw.strayNote(SOURCE));
+            });
         }
         return ingest(List.copyOf(dates), options);
     }
@@ -129,6 +134,7 @@ public final class EventsIngestJob extends Stage {
     public JobResult ingest(List<LocalDate> landingDates, IngestOptions options) {
         LocalDate runDate = landingDates.stream().max(LocalDate::compareTo).orElseThrow();
         return JobRunner.run(context, JOB, runDate, runId -> {
+            recordInterrupted(runId);
             Map<LocalDate, String> previous = IngestedBatches.fingerprints(store, SOURCE);
             List<LandedBatch> batches = new ArrayList<>();
             List<LocalDate> unchanged = new ArrayList<>();
@@ -150,6 +156,23 @@ public final class EventsIngestJob extends Stage {
             JobResult result = ingestBatches(batches, runId, options.skipCorruptFiles());
             return new JobResult(result.counts(), result.message() + stray, result.parts(), result.inputs());
         });
+    }
+
+    /**
+     * Writes the run-log rows of ingest runs killed after their last commit (the landing's row in
+     * meta/ingested_batches, with its counts) and before their own row.
+     */
+    private void recordInterrupted(String runId) {
+        List<PipelineRuns.Interrupted> runs = new ArrayList<>();
+        IngestedBatches.unlogged(store, JOB, List.of(SOURCE)).forEach((killed, rows) -> {
+            List<LocalDate> landings = rows.stream().map(row -> row.<Date>getAs("landing_date").toLocalDate()).toList();
+            RowCounts counts = rows.stream().map(IngestedBatches::counts).reduce(RowCounts.NONE, RowCounts::plus);
+            runs.add(new PipelineRuns.Interrupted(killed, landings.get(landings.size() - 1),
+                    rows.get(0).<Timestamp>getAs("ingested_at").toInstant(), counts,
+                    "landing " + dateRange(landings) + ": " + counts.read() + " rows read, " + counts.written() + " accepted, "
+                            + counts.duplicate() + " duplicates, " + counts.quarantined() + " quarantined", List.of()));
+        });
+        PipelineRuns.recordInterrupted(context, JOB, runId, runs);
     }
 
     private JobResult ingestBatches(List<LandedBatch> batches, String runId, boolean skipCorruptFiles) {
@@ -205,13 +228,17 @@ public final class EventsIngestJob extends Stage {
         Dataset<Row> classified = EventTransforms.classify(parsed, contested, contested.count() <= BROADCAST_CONTESTED);
         try {
             Map<String, Long> byOutcome = new TreeMap<>();
-            for (Row row : classified.groupBy("status", "reason").count().collectAsList()) {
+            Map<LocalDate, RowCounts> byLanding = new TreeMap<>();
+            for (Row row : classified.groupBy("landing_date", "status", "reason").count().collectAsList()) {
                 String status = row.getAs("status");
                 String reason = row.getAs("reason");
-                byOutcome.put(reason == null ? status : status + ":" + reason, row.getAs("count"));
+                long count = row.getAs("count");
+                byOutcome.merge(reason == null ? status : status + ":" + reason, count, Long::sum);
+                byLanding.merge(row.<Date>getAs("landing_date").toLocalDate(), outcome(status, count), RowCounts::plus);
             }
             for (Row problem : fileProblems) {
                 byOutcome.merge(EventTransforms.QUARANTINED + ":" + problem.getString(3), 1L, Long::sum);
+                byLanding.merge(problem.getDate(0).toLocalDate(), outcome(EventTransforms.QUARANTINED, 1), RowCounts::plus);
             }
 
             Dataset<Row> accepted = classified.filter(col("status").equalTo(EventTransforms.ACCEPTED))
@@ -233,7 +260,9 @@ public final class EventsIngestJob extends Stage {
                         + " + quarantined " + quarantinedCount);
             }
             store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
-            IngestedBatches.record(store, batches, runId);
+            Map<LandedBatch, RowCounts> ingested = new LinkedHashMap<>();
+            batches.forEach(batch -> ingested.put(batch, byLanding.getOrDefault(batch.landingDate(), RowCounts.NONE)));
+            IngestedBatches.record(store, ingested, runId);
             int files = batches.stream().mapToInt(b -> b.files().size()).sum();
             return new JobResult(new RowCounts(read, written, duplicates, quarantinedCount),
                     summary(landingDates, files, read, written, duplicates, byOutcome));
@@ -241,6 +270,15 @@ public final class EventsIngestJob extends Stage {
             contested.unpersist();
             parsed.unpersist();
         }
+    }
+
+    /** {@code count} raw rows of one outcome ({@code accepted}, {@code duplicate} or {@code quarantined}). */
+    private static RowCounts outcome(String status, long count) {
+        return switch (status) {
+            case EventTransforms.ACCEPTED -> new RowCounts(count, count, 0, 0);
+            case EventTransforms.DUPLICATE -> new RowCounts(count, 0, count, 0);
+            default -> new RowCounts(count, 0, 0, count);
+        };
     }
 
     /**

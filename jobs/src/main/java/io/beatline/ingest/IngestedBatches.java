@@ -1,11 +1,14 @@
 package io.beatline.ingest;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.beatline.core.PipelineRuns;
+import io.beatline.core.RowCounts;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
@@ -13,17 +16,21 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code meta/ingested_batches}: one row per source and landing date that was ingested, with a
- * fingerprint of its files (names, sizes, modification times). A landing date whose files are
- * unchanged is not ingested again; one whose files changed is re-ingested in full.
+ * fingerprint of its files (names, sizes, modification times) and what its rows became. A
+ * landing date whose files are unchanged is not ingested again; one whose files changed is
+ * re-ingested in full. The row is an ingestion's last commit, so it also tells which run
+ * ingested what when that run was killed before its run-log row ({@link #unlogged}).
  */
 public final class IngestedBatches {
 
@@ -42,7 +49,15 @@ public final class IngestedBatches {
                     .add("run_id", StringType, false,
                             "the run that ingested it")
                     .add("ingested_at", TimestampType, false,
-                            "when"),
+                            "when")
+                    .add("rows_read", LongType, true,
+                            "raw rows of this landing read (non-blank lines, Parquet rows, CRM records, and unreadable or unsupported files, one each); null on rows ingested before 2026-12")
+                    .add("rows_written", LongType, true,
+                            "of them, rows written to the source's silver table")
+                    .add("rows_duplicate", LongType, true,
+                            "of them, events dropped as re-deliveries (CRM: 0, its duplicate keys are quarantined)")
+                    .add("rows_quarantined", LongType, true,
+                            "of them, rows written to the source's quarantine table; read = written + duplicate + quarantined"),
             List.of("source", "landing_date"),
             List.of(),
             "one row per source and landing date ingested");
@@ -65,15 +80,49 @@ public final class IngestedBatches {
         return fingerprints;
     }
 
-    /** Records that {@code batches} (of any sources) were ingested by {@code runId}, in one commit. */
-    public static void record(TableStore store, List<LandedBatch> batches, String runId) {
+    /**
+     * Records that {@code batches} (of any sources) were ingested by {@code runId}, each with what
+     * its rows became, in one commit.
+     */
+    public static void record(TableStore store, Map<LandedBatch, RowCounts> batches, String runId) {
         Timestamp now = Timestamp.from(Instant.now());
-        List<Row> rows = batches.stream().map(batch -> RowFactory.create(batch.source(), Date.valueOf(batch.landingDate()),
-                batch.fingerprint(), batch.files().size(), batch.bytes(), runId, now)).toList();
-        String condition = SqlPredicates.or(batches.stream()
+        List<Row> rows = batches.entrySet().stream().map(entry -> {
+            LandedBatch batch = entry.getKey();
+            RowCounts counts = entry.getValue();
+            return RowFactory.create(batch.source(), Date.valueOf(batch.landingDate()), batch.fingerprint(),
+                    batch.files().size(), batch.bytes(), runId, now,
+                    counts.read(), counts.written(), counts.duplicate(), counts.quarantined());
+        }).toList();
+        String condition = SqlPredicates.or(batches.keySet().stream()
                 .map(batch -> SqlPredicates.and(SqlPredicates.equalTo("source", batch.source()),
                         SqlPredicates.equalTo("landing_date", batch.landingDate())))
                 .toList());
         store.replace(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), condition);
+    }
+
+    /**
+     * The batches of {@code sources} ingested by runs that have no row of {@code job} in the run
+     * log (a run killed between its last commit and its run-log row), by run id, oldest first.
+     */
+    public static Map<String, List<Row>> unlogged(TableStore store, String job, List<String> sources) {
+        Dataset<Row> logged = store.read(PipelineRuns.TABLE).filter(col("job").equalTo(job)).select("run_id");
+        Dataset<Row> batches = store.read(TABLE).filter(col("source").isin(sources.toArray()));
+        Map<String, List<Row>> byRun = new LinkedHashMap<>();
+        for (Row row : batches.join(logged, batches.col("run_id").equalTo(logged.col("run_id")), "left_anti")
+                .orderBy("ingested_at", "source", "landing_date").collectAsList()) {
+            byRun.computeIfAbsent(row.getAs("run_id"), id -> new ArrayList<>()).add(row);
+        }
+        return byRun;
+    }
+
+    /** A row's counts (zeros on a row written before the table had them). */
+    public static RowCounts counts(Row row) {
+        return new RowCounts(longOrZero(row, "rows_read"), longOrZero(row, "rows_written"),
+                longOrZero(row, "rows_duplicate"), longOrZero(row, "rows_quarantined"));
+    }
+
+    private static long longOrZero(Row row, String column) {
+        Object value = row.getAs(column);
+        return value == null ? 0 : (Long) value;
     }
 }

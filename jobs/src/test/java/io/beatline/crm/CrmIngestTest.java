@@ -182,4 +182,34 @@ class CrmIngestTest {
         assertTrue(again.message().contains("nothing to do"), again.message());
         assertEquals(version, lake.version(CrmEntity.COMPANIES.table));
     }
+
+    /**
+     * Issue 14, case 3, for CRM: a run killed after its snapshots' rows in meta/ingested_batches and
+     * before its run-log rows is recorded by the next CRM run, per entity, with each snapshot's counts.
+     */
+    @Test
+    void aRunKilledBeforeItsRunLogRowsIsRecordedByTheNextRunPerEntity() {
+        lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n,No id\n");
+        lake.land("crm/companies", DAY2, "c.csv", "company_id,name\nacc1,Acme\nacc2,Blue\n");
+        lake.land("crm/licenses", DAY1, "l.csv", "license_id,company_id,amount,seats,start_date\nl1,acc1,100,5,2026-01-01\n");
+        CrmIngestJob ingest = new CrmIngestJob(context);
+        ingest.catchUp(DAY2, IngestOptions.catchUp(false));
+        io.delta.tables.DeltaTable.forPath(io.beatline.testing.TestSpark.session(), lake.lake.resolve("meta/pipeline_runs").toString())
+                .delete("job LIKE 'ingest-crm%'");
+
+        ingest.catchUp(DAY2, IngestOptions.catchUp(false));
+        Map<String, List<Long>> recorded = new TreeMap<>();
+        for (Row row : lake.table(PipelineRuns.TABLE).filter("status = 'interrupted'").collectAsList()) {
+            recorded.put(row.getAs("job"), List.of(row.<Long>getAs("rows_read"), row.<Long>getAs("rows_written"),
+                    row.<Long>getAs("rows_quarantined")));
+        }
+        assertEquals(Map.of("ingest-crm", List.of(5L, 4L, 1L), "ingest-crm:companies", List.of(4L, 3L, 1L),
+                "ingest-crm:licenses", List.of(1L, 1L, 0L)), recorded);
+        Map<String, Long> bySnapshot = new TreeMap<>();
+        for (Row row : lake.table(io.beatline.ingest.IngestedBatches.TABLE).collectAsList()) {
+            bySnapshot.put(row.getAs("source") + " " + row.getAs("landing_date"), row.<Long>getAs("rows_quarantined"));
+        }
+        assertEquals(Map.of("crm/companies 2026-03-01", 1L, "crm/companies 2026-03-08", 0L, "crm/licenses 2026-03-01", 0L),
+                bySnapshot);
+    }
 }

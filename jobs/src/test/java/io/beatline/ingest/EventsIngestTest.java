@@ -281,6 +281,42 @@ class EventsIngestTest {
         Map<String, Row> events = eventsById();
         assertEquals(6, events.size());
         assertEquals(java.sql.Date.valueOf(DAY1), events.get("e11").getAs("landing_date"));
+        // what each landing's rows became, kept with its fingerprint
+        assertEquals(Map.of(DAY1, new RowCounts(15, 5, 2, 8), DAY2, new RowCounts(2, 1, 1, 0)), countsByLanding());
+    }
+
+    private Map<LocalDate, RowCounts> countsByLanding() {
+        return lake.table(IngestedBatches.TABLE).collectAsList().stream().collect(Collectors.toMap(
+                row -> row.<java.sql.Date>getAs("landing_date").toLocalDate(), IngestedBatches::counts));
+    }
+
+    /**
+     * Issue 14, case 3: a run killed after its last commit (the landing's fingerprint) and before its
+     * run-log row left silver rows of a run the log did not know, and the rerun logged "nothing to do"
+     * (the killed run's row is dropped here, which is what the kill left). The next run records it.
+     */
+    @Test
+    void aRunKilledBeforeItsRunLogRowIsRecordedByTheNextRunWithItsCounts() {
+        landDay1();
+        JobContext context = context();
+        new EventsIngestJob(context).ingest(List.of(DAY1), IngestOptions.landingDate(false, false));
+        String killedRun = lake.table(SilverEvents.TABLE).select("run_id").distinct().first().getString(0);
+        io.delta.tables.DeltaTable.forPath(TestSpark.session(), lake.lake.resolve("meta/pipeline_runs").toString())
+                .delete("job = 'ingest-events'");
+
+        JobResult rerun = new EventsIngestJob(context).run(DAY1);
+        assertTrue(rerun.message().contains("unchanged since ingested"), rerun.message());
+        Row recorded = lake.table(PipelineRuns.TABLE).filter("status = 'interrupted'").first();
+        assertEquals(killedRun, recorded.getAs("run_id"));
+        assertEquals("ingest-events", recorded.getAs("job"));
+        assertEquals(java.sql.Date.valueOf(DAY1), recorded.getAs("date"));
+        assertEquals(List.of(15L, 5L, 2L, 8L), List.of(recorded.<Long>getAs("rows_read"), recorded.<Long>getAs("rows_written"),
+                recorded.<Long>getAs("rows_duplicate"), recorded.<Long>getAs("rows_quarantined")));
+        String message = recorded.getAs("message");
+        assertTrue(message.startsWith("landing 2026-03-10: 15 rows read"), message);
+
+        new EventsIngestJob(context).run(DAY1);
+        assertEquals(1, lake.table(PipelineRuns.TABLE).filter("status = 'interrupted'").count(), "recorded once");
     }
 
     @Test
