@@ -59,7 +59,7 @@ public final class JobRunner {
                 }
             } catch (Exception e) { // Spark throws checked exceptions undeclared
                 BeatlineException error = e instanceof BeatlineException b ? b
-                        : BeatlineException.jobFailure(job + " for " + date + " failed: " + rootMessage(e), e);
+                        : BeatlineException.jobFailure(job + " for " + date + " failed: " + accessHint(e, lake) + rootMessage(e), e);
                 try {
                     PipelineRuns.record(context.store(), List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
                             error.getMessage(), context.config().hash(), context.version(), null)));
@@ -87,6 +87,31 @@ public final class JobRunner {
     /** {@code <job> <date> run <run id>}: what a job's Delta commits carry as userMetadata. */
     static String commitMetadata(String job, LocalDate date, String runId) {
         return job + " " + date + " run " + runId;
+    }
+
+    /** What the file systems and object stores say when a user may not write somewhere. */
+    private static final List<String> ACCESS_DENIED = List.of("Permission denied", "Operation not permitted",
+            "Read-only file system", "AccessDenied", "Access Denied", "403 Forbidden");
+
+    /**
+     * {@code "permission denied ..."} with what to do, when the error (anywhere in its chain) is
+     * one of being refused a write: a lake owned by another user, a read-only mount, a bucket
+     * policy without PutObject; else empty. Java and Hadoop word it many ways, and the innermost
+     * message alone ("/lake/meta/_beatline.lock (Operation not permitted)") does not say it.
+     */
+    static String accessHint(Throwable error, Lake lake) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof java.nio.file.AccessDeniedException
+                    || cause.getClass().getName().equals("org.apache.hadoop.security.AccessControlException")
+                    || ACCESS_DENIED.stream().anyMatch(message::contains)) {
+                return "permission denied writing the lake " + lake.root() + ": the user running beatline ("
+                        + System.getProperty("user.name") + ") needs to create, write and delete files in every folder"
+                        + " of the lake (on S3: s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on its"
+                        + " prefix); the tables are as the last commit left them. ";
+            }
+        }
+        return "";
     }
 
     /** The innermost message of a chain, which is usually the one that says what went wrong. */

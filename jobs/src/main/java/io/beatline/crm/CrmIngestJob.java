@@ -231,7 +231,7 @@ public final class CrmIngestJob extends Stage {
             String reason = row.getAs("reason");
             long count = row.getAs("count");
             if (reason != null) {
-                reasons.put(reason, count);
+                reasons.merge(reason, count, Long::sum);
             }
             bySnapshot.merge(row.<Date>getAs("snapshot_date").toLocalDate(),
                     reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);

@@ -131,4 +131,41 @@ class BeatlineCliIT {
         assertTrue(result.err().contains("x.jsonl.gz"), result.err());
         assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
     }
+
+    /**
+     * Issue 14: a lake the user may not write (here made immutable with chattr, which stops root
+     * too, as tests run as root where chmod would not) is reported as "permission denied" with what
+     * to do. Before, the message was only the innermost error, the lock file's path and
+     * "(Operation not permitted)" (or "(Permission denied)" for a user without write access).
+     */
+    @Test
+    void aLakeThatCannotBeWrittenIsReportedAsPermissionDenied() throws Exception {
+        lake.landEvents(LocalDate.parse("2026-03-10"), "a.jsonl", SampleEvents.E1);
+        assertEquals(0, beatline("ingest-events", "--date", "2026-03-10").exitCode());
+        lake.landEvents(LocalDate.parse("2026-03-11"), "b.jsonl", SampleEvents.E11);
+        chattr("+i");
+        try {
+            Cli result = beatline("ingest-events", "--date", "2026-03-11");
+            assertEquals(1, result.exitCode(), result.err());
+            assertTrue(result.err().contains("permission denied writing the lake " + lake.lake), result.err());
+            assertTrue(result.err().contains("needs to create, write and delete files"), result.err());
+            assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+        } finally {
+            chattr("-i");
+        }
+        assertEquals(1, lake.table(SilverEvents.TABLE).count(), "the lake is as it was");
+    }
+
+    /** chattr -R on the lake; fails with how to get it when the tool or the file system cannot. */
+    private void chattr(String flag) throws Exception {
+        Process chattr;
+        try {
+            chattr = new ProcessBuilder("chattr", "-R", flag, lake.lake.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("this test needs chattr (Debian package e2fsprogs: apt-get install e2fsprogs)", e);
+        }
+        String out = new String(chattr.getInputStream().readAllBytes());
+        assertEquals(0, chattr.waitFor(), "chattr -R " + flag + " " + lake.lake + " failed (the test needs a file system"
+                + " with the immutable attribute, e.g. ext4, and CAP_LINUX_IMMUTABLE): " + out);
+    }
 }
