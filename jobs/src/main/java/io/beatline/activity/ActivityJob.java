@@ -1,6 +1,9 @@
 package io.beatline.activity;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.trunc;
 
 import io.beatline.core.JobContext;
@@ -10,6 +13,7 @@ import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.core.Stage;
 import io.beatline.ingest.EventsIngestJob;
+import io.beatline.ingest.Identities;
 import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.SilverEvents;
 import java.sql.Date;
@@ -17,23 +21,28 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Job {@code activity}: brings {@code user_daily_activity} and {@code user_monthly_activity} up to
- * date with what was ingested since it last ran. Only the event dates the newly ingested
- * batches touch (late events included) are recomputed, from silver/events; then the months
- * those dates fall in are rolled up again from daily activity.
+ * Job {@code activity}: brings {@code actor_daily_activity}, {@code user_daily_activity} and
+ * {@code user_monthly_activity} up to date with what was ingested since it last ran. The event
+ * dates the newly ingested batches touch (late events included) are recomputed from
+ * silver/events into actor rows; those dates, and the dates of the earlier anonymous activity of
+ * the ids the batches linked to a user, are stitched again from actor rows; then the months
+ * those dates fall in are rolled up again from daily activity. Every write is a recomputation
+ * from its inputs, so a rerun after a kill at any point converges.
  */
 public final class ActivityJob extends Stage {
 
     public static final String JOB = "activity";
 
     public ActivityJob(JobContext context) {
-        super(context, JOB, List.of(SilverEvents.TABLE),
-                List.of(UserDailyActivity.TABLE, UserMonthlyActivity.TABLE));
+        super(context, JOB, List.of(SilverEvents.TABLE, Identities.TABLE),
+                List.of(ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE));
     }
 
     @Override
@@ -45,19 +54,35 @@ public final class ActivityJob extends Stage {
                 return new JobResult(RowCounts.NONE, "no newly ingested events; nothing to do");
             }
             Object[] landings = batches.stream().map(b -> b.getAs("landing_date")).toArray();
-            List<Date> eventDates = store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
-                    .select("event_date").distinct().collectAsList().stream().map(r -> r.getDate(0)).sorted().toList();
-            if (eventDates.isEmpty()) {
+            List<Date> eventDates = dates(store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
+                    .select("event_date"));
+            // the anonymous ids these batches linked, and the dates their earlier anonymous activity falls on
+            Dataset<Row> linked = store.read(Identities.TABLE).filter(col("link_landing_date").isin(landings))
+                    .select(col("anonymous_id"));
+            List<Date> linkDates = dates(store.read(ActorDailyActivity.TABLE)
+                    .filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS))
+                    .join(linked, col("actor_id").equalTo(col("anonymous_id")), "left_semi")
+                    .select("activity_date"));
+            TreeSet<Date> dates = new TreeSet<>(eventDates);
+            dates.addAll(linkDates);
+            if (dates.isEmpty()) {
                 ProcessedBatches.record(store, JOB, batches, runId, 0);
                 return new JobResult(RowCounts.NONE, batches.size() + " ingested batches without events; nothing to do");
             }
 
+            if (!eventDates.isEmpty()) {
+                store.replacePartitions(ActorDailyActivity.TABLE,
+                        store.read(SilverEvents.TABLE).filter(col("event_date").isin(eventDates.toArray()))
+                                .transform(ActorDailyActivity::fromEvents),
+                        eventDates.stream().map(Date::toLocalDate).toList());
+            }
+            // a date's stitched rows from its actor rows: the new events' dates, and the dates a new link re-attributes
             long written = store.replacePartitions(UserDailyActivity.TABLE,
-                    store.read(SilverEvents.TABLE).filter(col("event_date").isin(eventDates.toArray()))
-                            .transform(UserDailyActivity::fromEvents),
-                    eventDates.stream().map(Date::toLocalDate).toList());
+                    UserDailyActivity.stitch(store.read(ActorDailyActivity.TABLE).filter(col("activity_date").isin(dates.toArray())),
+                            store.read(Identities.TABLE)),
+                    dates.stream().map(Date::toLocalDate).toList());
 
-            TreeSet<LocalDate> months = eventDates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
+            TreeSet<LocalDate> months = dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
                     .collect(Collectors.toCollection(TreeSet::new));
             List<Date> monthDates = months.stream().map(Date::valueOf).toList();
             store.replacePartitions(UserMonthlyActivity.TABLE,
@@ -66,10 +91,36 @@ public final class ActivityJob extends Stage {
                             .transform(UserMonthlyActivity::fromDaily),
                     months);
             ProcessedBatches.record(store, JOB, batches, runId, written);
-            return new JobResult(RowCounts.written(written), written + " activity rows for " + eventDates.size()
-                    + " event dates (" + eventDates.get(0) + ".." + eventDates.get(eventDates.size() - 1) + "), "
-                    + months.size() + " months rolled up");
+            long relinked = linkDates.stream().filter(d -> !eventDates.contains(d)).count();
+            String anonymous = anonymousNote(dates);
+            return new JobResult(RowCounts.written(written), written + " activity rows for " + eventDates.size() + " event dates"
+                    + (relinked > 0 ? " and " + relinked + " dates re-attributed by new identity links" : "")
+                    + " (" + dates.first() + ".." + dates.last() + "), "
+                    + months.size() + " months rolled up" + anonymous);
         });
+    }
+
+    /**
+     * The run-log words for the anonymous activity of {@code dates}: how many counted anonymous
+     * events count for a user through a link, and how many are nobody's (their id is not linked).
+     */
+    private String anonymousNote(Set<Date> dates) {
+        Dataset<Row> anonymous = store.read(ActorDailyActivity.TABLE).filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS)
+                .and(col("activity_date").isin(dates.toArray())));
+        Dataset<Row> linked = store.read(Identities.TABLE).select(col("anonymous_id"), lit(true).as("linked"));
+        Row totals = anonymous.join(linked, col("actor_id").equalTo(col("anonymous_id")), "left")
+                .agg(sum(when(col("linked").isNotNull(), col("event_count")).otherwise(0L)).as("attributed"),
+                        sum(when(col("linked").isNull(), col("event_count")).otherwise(0L)).as("unlinked"))
+                .first();
+        long attributed = totals.isNullAt(0) ? 0 : totals.getLong(0);
+        long unlinked = totals.isNullAt(1) ? 0 : totals.getLong(1);
+        return attributed + unlinked == 0 ? "" : "; " + attributed + " anonymous events counted for their linked users, "
+                + unlinked + " of ids not linked";
+    }
+
+    /** The distinct dates of a one-column frame, sorted. */
+    private static List<Date> dates(Dataset<Row> column) {
+        return column.distinct().collectAsList().stream().map(r -> r.getDate(0)).sorted().toList();
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.beatline.activity;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -21,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code gold/user_daily_activity}: one row per user, day and event name, over counted events
- * of identified users. The compact daily aggregate every later stage reads instead of events.
+ * of users, an anonymous id's events counted for the user it is linked to (silver/identities). The compact daily aggregate every later stage reads instead of events.
  */
 public final class UserDailyActivity {
 
@@ -49,17 +47,25 @@ public final class UserDailyActivity {
     }
 
     /**
-     * silver/events rows to daily activity: counted events with a user id, grouped by user, date
-     * and event; {@code account_id} is that of the latest of those events that names one.
+     * Actor rows ({@link ActorDailyActivity}) stitched: a user's own rows, plus the rows of every
+     * anonymous id {@code identities} links to the user, combined per user, date and event
+     * (counts added, the latest account and event kept). An anonymous id not linked is nobody's.
      */
-    public static Dataset<Row> fromEvents(Dataset<Row> events) {
-        return Columns.require(events, "silver events", "counted", "user_id", "event_date", "event", "account_id", "ts", "weight")
-                .filter(col("counted").and(col("user_id").isNotNull()))
-                .groupBy(col("user_id"), col("event_date").as("activity_date"), col("event"))
+    public static Dataset<Row> stitch(Dataset<Row> actors, Dataset<Row> identities) {
+        Columns.require(actors, "actor daily activity", "actor_type", "actor_id", "activity_date", "event", "account_id",
+                "account_at", "event_count", "weighted_count", "last_event_at");
+        Dataset<Row> own = actors.filter(col("actor_type").equalTo(ActorDailyActivity.USER))
+                .withColumnRenamed("actor_id", "user_id");
+        Dataset<Row> links = identities.select(col("anonymous_id"), col("user_id"));
+        Dataset<Row> linked = actors.filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS))
+                .join(links, col("actor_id").equalTo(col("anonymous_id")))
+                .drop("actor_id", "anonymous_id");
+        return own.drop("actor_type").unionByName(linked.drop("actor_type"))
+                .groupBy(col("user_id"), col("activity_date"), col("event"))
                 .agg(
-                        max_by(col("account_id"), when(col("account_id").isNotNull(), col("ts"))).as("account_id"),
-                        count("*").as("event_count"),
-                        sum("weight").as("weighted_count"),
-                        max("ts").as("last_event_at"));
+                        max_by(col("account_id"), col("account_at")).as("account_id"),
+                        sum("event_count").as("event_count"),
+                        sum("weighted_count").as("weighted_count"),
+                        max("last_event_at").as("last_event_at"));
     }
 }

@@ -15,6 +15,7 @@ import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
+import io.beatline.core.TableSpec;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Date;
@@ -69,7 +70,7 @@ public final class EventsIngestJob extends Stage {
 
     public EventsIngestJob(JobContext context, IngestOptions options) {
         super(context, JOB, List.of(SilverEvents.TABLE),
-                List.of(SilverEvents.TABLE, EventsQuarantine.TABLE));
+                List.of(SilverEvents.TABLE, EventsQuarantine.TABLE, Identities.TABLE, Identities.CONFLICTS));
         this.raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
         this.options = options;
     }
@@ -260,16 +261,50 @@ public final class EventsIngestJob extends Stage {
                         + " + quarantined " + quarantinedCount);
             }
             store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
+            String links = link(accepted, landingDates);
             Map<LandedBatch, RowCounts> ingested = new LinkedHashMap<>();
             batches.forEach(batch -> ingested.put(batch, byLanding.getOrDefault(batch.landingDate(), RowCounts.NONE)));
             IngestedBatches.record(store, ingested, runId);
             int files = batches.stream().mapToInt(b -> b.files().size()).sum();
             return new JobResult(new RowCounts(read, written, duplicates, quarantinedCount),
-                    summary(landingDates, files, read, written, duplicates, byOutcome));
+                    summary(landingDates, files, read, written, duplicates, byOutcome) + links);
         } finally {
             contested.unpersist();
             parsed.unpersist();
         }
+    }
+
+    /**
+     * Updates silver/identities and silver/identity_conflicts with the links among the accepted
+     * events of {@code landingDates} (their earlier rows, from an earlier ingestion of the same
+     * landings, are replaced). Both results are computed before either table is written.
+     * Returns the run-log words: ids linked, conflicts recorded.
+     */
+    private String link(Dataset<Row> accepted, List<LocalDate> landingDates) {
+        Object[] dates = landingDates.stream().map(Date::valueOf).toArray();
+        Dataset<Row> existing = store.read(Identities.TABLE).filter(col("link_landing_date").isin(dates).unary_$bang());
+        Dataset<Row> existingConflicts = store.read(Identities.CONFLICTS).filter(col("landing_date").isin(dates).unary_$bang());
+        Identities.Update update = Identities.update(existing, existingConflicts, Identities.links(accepted));
+        Dataset<Row> identities = update.identities().localCheckpoint();
+        Dataset<Row> conflicts = update.conflicts().localCheckpoint();
+        long linked = replaceIfChanged(Identities.TABLE, identities, "link_landing_date", landingDates);
+        long conflicting = replaceIfChanged(Identities.CONFLICTS, conflicts, "landing_date", landingDates);
+        return linked == 0 && conflicting == 0 ? ""
+                : "; " + linked + " anonymous ids linked to users" + (conflicting > 0 ? ", " + conflicting + " identity conflicts" : "");
+    }
+
+    /**
+     * Replaces the rows of {@code landingDates} in an identity table (creating it, empty or not, on
+     * the first ingestion, so that a BI tool finds it), but commits nothing when there are no rows
+     * to write and none to replace (most landings carry no new link): a Delta commit is the larger
+     * part of a small landing's cost.
+     */
+    private long replaceIfChanged(TableSpec table, Dataset<Row> rows, String landingColumn, List<LocalDate> landingDates) {
+        String landings = SqlPredicates.in(landingColumn, landingDates);
+        if (store.exists(table) && rows.isEmpty() && store.read(table).filter(landings).isEmpty()) {
+            return 0;
+        }
+        return store.replace(table, rows, landings);
     }
 
     /** {@code count} raw rows of one outcome ({@code accepted}, {@code duplicate} or {@code quarantined}). */

@@ -1,6 +1,7 @@
 package io.beatline.serving;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.ActorDailyActivity;
 import io.beatline.activity.ProcessedBatches;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
@@ -10,6 +11,7 @@ import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmQuarantine;
 import io.beatline.engagement.UserEngagement;
 import io.beatline.ingest.EventsQuarantine;
+import io.beatline.ingest.Identities;
 import io.beatline.ingest.IngestedBatches;
 import io.beatline.ingest.SilverEvents;
 import io.beatline.metrics.MetricDefinitions;
@@ -30,12 +32,13 @@ public final class LakeTables {
     }
 
     public static List<TableSpec> all() {
-        List<TableSpec> tables = new ArrayList<>(List.of(SilverEvents.TABLE, EventsQuarantine.TABLE));
+        List<TableSpec> tables = new ArrayList<>(List.of(SilverEvents.TABLE, EventsQuarantine.TABLE, Identities.TABLE,
+                Identities.CONFLICTS));
         for (CrmEntity entity : CrmEntity.values()) {
             tables.add(entity.table);
         }
         tables.addAll(List.of(CrmQuarantine.TABLE,
-                UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserEngagement.TABLE, AccountKpis.TABLE,
+                ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserEngagement.TABLE, AccountKpis.TABLE,
                 MetricValues.TABLE, MetricDefinitions.TABLE,
                 SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentSummary.TABLE,
                 SegmentDefinitions.TABLE,

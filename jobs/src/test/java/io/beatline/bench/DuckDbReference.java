@@ -25,7 +25,7 @@ import org.apache.hadoop.conf.Configuration;
  * D computed by DuckDB (in-process, its own SQL, no code shared with the pipeline) from the raw
  * zone, as a full recompute: every event file landed on or before D and the CRM snapshot as of D.
  * It follows SPEC 2 and 3.2 (validation, first delivery of an event_id wins, weights and
- * exclusions, windows, the CRM as of D) with the pipeline's config values, and writes each table
+ * exclusions, identity stitching, windows, the CRM as of D) with the pipeline's config values, and writes each table
  * to a Parquet file for {@link DifferentialCheck}.
  *
  * <p>Scope: JSON-lines event files (what {@code generate-data} writes) with the event fields at the
@@ -114,9 +114,16 @@ public final class DuckDbReference {
                     AND ts IS NOT NULL AND ts::DATE <= landing_date + 1
                 ), first_delivery AS (
                   SELECT * FROM valid QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY landing_date, filename) = 1
+                ), links AS (
+                  SELECT anonymous_id, user_id AS linked_user FROM first_delivery
+                  WHERE user_id IS NOT NULL AND anonymous_id IS NOT NULL
+                  QUALIFY row_number() OVER (PARTITION BY anonymous_id ORDER BY landing_date, ts, event_id) = 1
+                ), attributed AS (
+                  SELECT coalesce(f.user_id, l.linked_user) AS user_id, f.account_id, f.event, f.ts, f.event_date
+                  FROM first_delivery f LEFT JOIN links l ON f.user_id IS NULL AND f.anonymous_id = l.anonymous_id
                 )
                 SELECT user_id, account_id, event, ts, event_date, (%s)::DOUBLE AS weight
-                FROM first_delivery
+                FROM attributed
                 WHERE user_id IS NOT NULL AND NOT (%s) AND event_date <= DATE '%s'
                 """.formatted(
                         fields.sourceOf("event_id"), fields.sourceOf("event_id"), fields.sourceOf("event"), fields.sourceOf("event"),
