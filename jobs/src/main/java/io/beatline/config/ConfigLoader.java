@@ -220,7 +220,7 @@ public final class ConfigLoader {
     }
 
     private static final Set<String> METRIC_KEYS = Set.of("entity", "aggregates", "value", "description");
-    private static final Set<String> AGGREGATE_KEYS = Set.of("source", "op", "days", "offset-days");
+    private static final Set<String> AGGREGATE_KEYS = Set.of("source", "op", "days", "offset-days", "where");
     private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
 
     /** {@code metrics { <name> { entity, aggregates { <name> { source, op, days, offset-days } }, value } }}. */
@@ -342,7 +342,20 @@ public final class ConfigLoader {
         if (offset < 0) {
             throw at(c, key + ".offset-days", "must be 0 or more");
         }
-        return new MetricDefinition.Aggregate(name, events, allEvents, custom, op, days, offset);
+        Optional<String> where = Optional.empty();
+        if (c.hasPath(key + ".where")) {
+            if (custom.isPresent()) {
+                throw at(c, key + ".where", "where filters events: only for event sources");
+            }
+            String expression = nonBlank(c, key + ".where");
+            try {
+                org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(expression);
+            } catch (Exception e) { // ParseException is checked, thrown undeclared
+                throw at(c, key + ".where", "not a Spark SQL expression: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            where = Optional.of(expression);
+        }
+        return new MetricDefinition.Aggregate(name, events, allEvents, custom, op, days, offset, where);
     }
 
     private static void onlyKeys(Config c, String key, Config object, Set<String> allowed) {

@@ -33,9 +33,11 @@ public record MetricDefinition(String name, EntityType entity, List<Aggregate> a
      * An aggregate: {@code op} over the daily series of {@code events} (empty with
      * {@code allEvents} for {@code event:*}) or of the custom metric {@code customMetric}, over the
      * {@code days} days ending {@code offsetDays} before the as-of date (all time when no days).
+     * An event source with {@code where} (Spark SQL over an event's columns) counts only the
+     * events that pass it, and is read from silver events instead of daily activity.
      */
     public record Aggregate(String name, List<String> events, boolean allEvents, Optional<String> customMetric, Op op,
-                            Optional<Integer> days, int offsetDays) {
+                            Optional<Integer> days, int offsetDays, Optional<String> where) {
 
         public Aggregate {
             events = List.copyOf(events);

@@ -122,39 +122,91 @@ public sealed interface SegmentRule {
         }
     }
 
-    /** {@code { done = E, within-days = N, at-least = K, at-most = M }}; no window is all time. */
-    record Done(String event, Optional<Integer> withinDays, int atLeast, Optional<Integer> atMost, Source source)
-            implements SegmentRule {
+    /**
+     * {@code { done = E, within-days = N, at-least = K, at-most = M, where = "..." }}: E is one
+     * event or a list (any of them); no window is all time; {@code where} filters the events.
+     */
+    record Done(List<String> events, Optional<Integer> withinDays, int atLeast, Optional<Integer> atMost,
+                Optional<String> where, Source source) implements SegmentRule {
+        public Done {
+            events = List.copyOf(events);
+        }
+
         @Override
         public String toJson() {
             return "{\"at-least\":" + atLeast + atMost.map(m -> ",\"at-most\":" + m).orElse("")
-                    + ",\"done\":" + Json.string(event) + withinDays.map(d -> ",\"within-days\":" + d).orElse("") + "}";
+                    + ",\"done\":" + Json.events(events) + Json.where(where)
+                    + withinDays.map(d -> ",\"within-days\":" + d).orElse("") + "}";
         }
     }
 
-    /** {@code { not-done = E, within-days = N }}; no window is never. */
-    record NotDone(String event, Optional<Integer> withinDays, Source source) implements SegmentRule {
+    /** {@code { not-done = E, within-days = N, where = "..." }}; E one event or a list; no window is never. */
+    record NotDone(List<String> events, Optional<Integer> withinDays, Optional<String> where, Source source)
+            implements SegmentRule {
+        public NotDone {
+            events = List.copyOf(events);
+        }
+
         @Override
         public String toJson() {
-            return "{\"not-done\":" + Json.string(event) + withinDays.map(d -> ",\"within-days\":" + d).orElse("") + "}";
+            return "{\"not-done\":" + Json.events(events) + Json.where(where)
+                    + withinDays.map(d -> ",\"within-days\":" + d).orElse("") + "}";
         }
     }
 
-    /** {@code { stopped-doing = E, within-days = N }}: done in the previous N days, not in the last N. */
-    record StoppedDoing(String event, int withinDays, Source source) implements SegmentRule {
+    /** {@code { stopped-doing = E, within-days = N, where = "..." }}: done in the previous N days, not in the last N. */
+    record StoppedDoing(String event, int withinDays, Optional<String> where, Source source) implements SegmentRule {
         @Override
         public String toJson() {
-            return "{\"stopped-doing\":" + Json.string(event) + ",\"within-days\":" + withinDays + "}";
+            return "{\"stopped-doing\":" + Json.string(event) + Json.where(where) + ",\"within-days\":" + withinDays + "}";
         }
     }
 
-    /** {@code { done-regularly = E, periods = P, period-days = L, at-least-periods = K }}. */
-    record DoneRegularly(String event, int periods, int periodDays, int atLeastPeriods, Source source) implements SegmentRule {
+    /** {@code { done-regularly = E, periods = P, period-days = L, at-least-periods = K, where = "..." }}. */
+    record DoneRegularly(String event, int periods, int periodDays, int atLeastPeriods, Optional<String> where,
+                         Source source) implements SegmentRule {
         @Override
         public String toJson() {
             return "{\"at-least-periods\":" + atLeastPeriods + ",\"done-regularly\":" + Json.string(event)
-                    + ",\"period-days\":" + periodDays + ",\"periods\":" + periods + "}";
+                    + ",\"period-days\":" + periodDays + ",\"periods\":" + periods + Json.where(where) + "}";
         }
+    }
+
+    /** {@code { sequence = [A, B, ...], within-days = N }}: A, then B at a later ts, then ..., all in the window. */
+    record Sequence(List<String> steps, int withinDays, Source source) implements SegmentRule {
+        public Sequence {
+            steps = List.copyOf(steps);
+        }
+
+        @Override
+        public String toJson() {
+            return "{\"sequence\":" + Json.array(List.copyOf(steps)) + ",\"within-days\":" + withinDays + "}";
+        }
+    }
+
+    /** {@code { first-done = E, within-days = N }}: the user's first occurrence ever of E falls in the window. */
+    record FirstDone(String event, int withinDays, Source source) implements SegmentRule {
+        @Override
+        public String toJson() {
+            return "{\"first-done\":" + Json.string(event) + ",\"within-days\":" + withinDays + "}";
+        }
+    }
+
+    /** The {@code where} of a behaviour condition (Spark SQL over the event's columns), if it has one. */
+    static Optional<String> eventWhere(SegmentRule rule) {
+        if (rule instanceof Done done) {
+            return done.where();
+        }
+        if (rule instanceof NotDone notDone) {
+            return notDone.where();
+        }
+        if (rule instanceof StoppedDoing stopped) {
+            return stopped.where();
+        }
+        if (rule instanceof DoneRegularly regularly) {
+            return regularly.where();
+        }
+        return Optional.empty();
     }
 
     /** {@code { in-segment = ID }} or, negated, {@code { not-in-segment = ID }}. */
@@ -216,6 +268,15 @@ public sealed interface SegmentRule {
                 return value.toString();
             }
             return string(String.valueOf(value));
+        }
+
+        /** One event as a string (the form every rule had before lists), several as an array. */
+        static String events(List<String> events) {
+            return events.size() == 1 ? string(events.get(0)) : array(List.copyOf(events));
+        }
+
+        static String where(Optional<String> where) {
+            return where.map(w -> ",\"where\":" + string(w)).orElse("");
         }
 
         static String array(List<Object> values) {

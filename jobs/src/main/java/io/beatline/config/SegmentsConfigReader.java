@@ -35,10 +35,12 @@ final class SegmentsConfigReader {
 
     static {
         CONDITIONS.put("field", Set.of("op", "value"));
-        CONDITIONS.put("done", Set.of("within-days", "at-least", "at-most"));
-        CONDITIONS.put("not-done", Set.of("within-days"));
-        CONDITIONS.put("stopped-doing", Set.of("within-days"));
-        CONDITIONS.put("done-regularly", Set.of("periods", "period-days", "at-least-periods"));
+        CONDITIONS.put("done", Set.of("within-days", "at-least", "at-most", "where"));
+        CONDITIONS.put("not-done", Set.of("within-days", "where"));
+        CONDITIONS.put("stopped-doing", Set.of("within-days", "where"));
+        CONDITIONS.put("done-regularly", Set.of("periods", "period-days", "at-least-periods", "where"));
+        CONDITIONS.put("sequence", Set.of("within-days"));
+        CONDITIONS.put("first-done", Set.of("within-days"));
         CONDITIONS.put("in-segment", Set.of());
         CONDITIONS.put("not-in-segment", Set.of());
         CONDITIONS.put("users-matching", Set.of("at-least"));
@@ -118,7 +120,10 @@ final class SegmentsConfigReader {
             throw source.problem("a condition is an object, e.g. { field = beats, op = \">=\", value = 10 }");
         }
         ConfigObject object = (ConfigObject) value;
-        List<String> kinds = object.keySet().stream().filter(CONDITIONS::containsKey).toList();
+        List<String> kinds = new ArrayList<>(object.keySet().stream().filter(CONDITIONS::containsKey).toList());
+        if (kinds.size() > 1) {
+            kinds.remove("where"); // beside another condition, where is that condition's (behaviour conditions take one)
+        }
         if (kinds.size() != 1) {
             throw source.problem((kinds.isEmpty() ? "not a condition" : "one condition per object, found " + kinds)
                     + "; a condition has exactly one of " + String.join(", ", CONDITIONS.keySet()));
@@ -135,12 +140,25 @@ final class SegmentsConfigReader {
         Source at = source.child(kind, location(main.origin()));
         return switch (kind) {
             case "field" -> field(object, source);
-            case "done" -> new SegmentRule.Done(event(main, at), optionalInt(object, "within-days", source, 1),
-                    optionalInt(object, "at-least", source, 0).orElse(1), atMost(object, source), source);
-            case "not-done" -> new SegmentRule.NotDone(event(main, at), optionalInt(object, "within-days", source, 1), source);
+            case "done" -> new SegmentRule.Done(events(main, at), optionalInt(object, "within-days", source, 1),
+                    optionalInt(object, "at-least", source, 0).orElse(1), atMost(object, source), eventWhere(object, source), source);
+            case "not-done" -> new SegmentRule.NotDone(events(main, at), optionalInt(object, "within-days", source, 1),
+                    eventWhere(object, source), source);
             case "stopped-doing" -> new SegmentRule.StoppedDoing(event(main, at), optionalInt(object, "within-days", source, 1)
-                    .orElseThrow(() -> source.problem("stopped-doing needs within-days (the length of each window)")), source);
+                    .orElseThrow(() -> source.problem("stopped-doing needs within-days (the length of each window)")),
+                    eventWhere(object, source), source);
             case "done-regularly" -> doneRegularly(object, event(main, at), source);
+            case "sequence" -> {
+                List<String> steps = events(main, at);
+                if (steps.size() < 2) {
+                    throw at.problem("a sequence has at least two steps, sequence = [create_project, invite_user]");
+                }
+                yield new SegmentRule.Sequence(steps, optionalInt(object, "within-days", source, 1).orElseThrow(() -> source.problem(
+                        "sequence needs within-days (every step falls in the last N days)")), source);
+            }
+            case "first-done" -> new SegmentRule.FirstDone(event(main, at), optionalInt(object, "within-days", source, 1)
+                    .orElseThrow(() -> source.problem("first-done needs within-days (the first occurrence ever falls in the last N days)")),
+                    source);
             case "in-segment", "not-in-segment" -> new SegmentRule.InSegment(text(main, at), kind.startsWith("not"), at);
             case "users-matching" -> {
                 if (entity != EntityType.ACCOUNT || insideUsersMatching) {
@@ -231,7 +249,7 @@ final class SegmentsConfigReader {
             throw source.child("at-least-periods", location(object.get("at-least-periods").origin()))
                     .problem("is more than periods (" + periods + ")");
         }
-        return new SegmentRule.DoneRegularly(event, periods, periodDays, atLeast, source);
+        return new SegmentRule.DoneRegularly(event, periods, periodDays, atLeast, eventWhere(object, source), source);
     }
 
     private Optional<Integer> atMost(ConfigObject object, Source source) {
@@ -251,6 +269,32 @@ final class SegmentsConfigReader {
             throw at.problem("'" + event + "' is in events.excluded, so it is never counted; segments count counted events only");
         }
         return event;
+    }
+
+    /** One event, or a non-empty list of them ({@code done = [a, b]}: any of those). */
+    private List<String> events(ConfigValue value, Source at) {
+        if (value.valueType() != ConfigValueType.LIST) {
+            return List.of(event(value, at));
+        }
+        ConfigList list = (ConfigList) value;
+        if (list.isEmpty()) {
+            throw at.problem("expected an event or a non-empty list of events, e.g. [export_report, share_report]");
+        }
+        List<String> events = new ArrayList<>();
+        for (ConfigValue item : list) {
+            events.add(event(item, at));
+        }
+        return List.copyOf(events);
+    }
+
+    /** A behaviour condition's {@code where}: it must parse; it is resolved against silver events later. */
+    private static Optional<String> eventWhere(ConfigObject object, Source source) {
+        ConfigValue value = object.get("where");
+        if (value == null) {
+            return Optional.empty();
+        }
+        Source at = source.child("where", location(value.origin()));
+        return Optional.of(((SegmentRule.Where) where(text(value, at), at, source)).expression());
     }
 
     private static SegmentRule where(String expression, Source at, Source source) {

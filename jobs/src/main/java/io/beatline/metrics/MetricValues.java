@@ -72,11 +72,18 @@ public final class MetricValues {
         return events.unionByName(custom);
     }
 
-    /** The first date any aggregate of {@code metrics} reads, or null when one reads all time. */
-    public static LocalDate readFrom(List<MetricDefinition> metrics, LocalDate asOf) {
+    /**
+     * The first date any aggregate of {@code metrics} reads from daily activity and custom
+     * metrics ({@code fromEvents} false) or, for aggregates with a where, from silver events
+     * (true); null when one reads all time, D when none reads.
+     */
+    public static LocalDate readFrom(List<MetricDefinition> metrics, LocalDate asOf, boolean fromEvents) {
         LocalDate first = asOf;
         for (MetricDefinition metric : metrics) {
             for (Aggregate aggregate : metric.aggregates()) {
+                if (aggregate.where().isPresent() != fromEvents) {
+                    continue;
+                }
                 if (aggregate.days().isEmpty()) {
                     return null;
                 }
@@ -85,6 +92,41 @@ public final class MetricValues {
             }
         }
         return first;
+    }
+
+    /** Whether an aggregate of {@code metrics} has a where (and so reads silver events). */
+    public static boolean readsEvents(List<MetricDefinition> metrics) {
+        return metrics.stream().flatMap(m -> m.aggregates().stream()).anyMatch(a -> a.where().isPresent());
+    }
+
+    /**
+     * Daily activity rows ({@code user_id, activity_date, event, event_count, weighted_count})
+     * of the aggregates with a where, from the users' counted events ({@code user_id, event,
+     * event_date, weight} and the columns a where reads): per aggregate, the events of its source
+     * that pass its where, under the event name {@link #whereEvent}, so that {@link #compute}
+     * treats them like any other event.
+     */
+    public static Dataset<Row> whereActivity(List<MetricDefinition> metrics, Dataset<Row> events) {
+        Dataset<Row> rows = null;
+        for (MetricDefinition metric : metrics) {
+            for (Aggregate a : metric.aggregates()) {
+                if (a.where().isEmpty()) {
+                    continue;
+                }
+                Column source = a.allEvents() ? lit(true) : col("event").isin(a.events().toArray());
+                Dataset<Row> one = events.filter(source.and(coalesce(expr(a.where().get()), lit(false))))
+                        .groupBy(col("user_id"), col("event_date").as("activity_date"))
+                        .agg(count("*").as("event_count"), sum("weight").as("weighted_count"))
+                        .withColumn("event", lit(whereEvent(metric, a)));
+                rows = rows == null ? one : rows.unionByName(one);
+            }
+        }
+        return rows;
+    }
+
+    /** The event name the rows of an aggregate with a where go under (no real event has it: `:` and spaces). */
+    static String whereEvent(MetricDefinition metric, Aggregate aggregate) {
+        return "where: " + metric.name() + "." + aggregate.name();
     }
 
     /**
@@ -102,7 +144,9 @@ public final class MetricValues {
             for (Aggregate a : metric.aggregates()) {
                 String name = internalName(metric, a);
                 Column match = a.isCustom() ? col("metric").equalTo(a.customMetric().get())
-                        : a.allEvents() ? col("event").isNotNull() : col("event").isin(a.events().toArray());
+                        : a.where().isPresent() ? col("event").equalTo(whereEvent(metric, a))
+                        : a.allEvents() ? col("event").isNotNull().and(col("event").startsWith("where: ").unary_$bang())
+                        : col("event").isin(a.events().toArray());
                 daily.add(sum(when(match, a.isCustom() ? col("value") : col("weighted_count"))).as(name + "__v"));
                 daily.add(sum(when(match, a.isCustom() ? lit(1L) : col("event_count"))).as(name + "__n"));
                 Column date = col("date");

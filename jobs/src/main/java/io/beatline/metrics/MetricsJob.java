@@ -1,6 +1,7 @@
 package io.beatline.metrics;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
@@ -20,6 +21,8 @@ import io.beatline.core.TableSpec;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
 import io.beatline.engagement.UserEngagement;
+import io.beatline.ingest.Identities;
+import io.beatline.ingest.SilverEvents;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -40,7 +43,8 @@ import org.apache.spark.sql.SparkSession;
  * a KPI column. So the KPIs are computed (and kept for the stage), then the metrics, then the
  * health scores, and each table is written once: account_kpis with its health_score, and
  * metric_values with the metrics and the health rows ({@code health.<component>}, {@code health}).
- * Aggregates read {@code user_daily_activity} and the CRM's custom metrics, never raw events;
+ * Aggregates read {@code user_daily_activity} and the CRM's custom metrics, never raw events
+ * (an aggregate with a where reads silver events of its window, once for all such aggregates);
  * users' events count for the account {@code user_engagement} gives them.
  */
 public final class MetricsJob extends Stage {
@@ -48,7 +52,8 @@ public final class MetricsJob extends Stage {
     public static final String JOB = "metrics";
 
     public MetricsJob(JobContext context) {
-        super(context, JOB, List.of(UserEngagement.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE,
+        super(context, JOB, List.of(UserEngagement.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, SilverEvents.TABLE,
+                Identities.TABLE,
                 CrmEntity.COMPANIES.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table, CrmEntity.CONVERSATIONS.table,
                 CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table),
                 List.of(AccountKpis.TABLE, MetricValues.TABLE, MetricDefinitions.TABLE));
@@ -108,10 +113,20 @@ public final class MetricsJob extends Stage {
     private Dataset<Row> metricValues(Dataset<Row> engagement, Dataset<Row> kpis, LocalDate asOf) {
         List<MetricDefinition> metrics = context.config().metrics();
         Date d = Date.valueOf(asOf);
-        LocalDate readFrom = MetricValues.readFrom(metrics, asOf);
+        LocalDate readFrom = MetricValues.readFrom(metrics, asOf, false);
         Dataset<Row> activity = store.read(UserDailyActivity.TABLE).filter(col("activity_date").leq(lit(d)));
         if (readFrom != null) {
             activity = activity.filter(col("activity_date").geq(lit(Date.valueOf(readFrom))));
+        }
+        if (MetricValues.readsEvents(metrics)) {
+            // the aggregates with a where: silver events of their longest window, each counted for its user, read once
+            Dataset<Row> events = store.read(SilverEvents.TABLE).filter(col("counted").and(col("event_date").leq(lit(d))));
+            LocalDate eventsFrom = MetricValues.readFrom(metrics, asOf, true);
+            if (eventsFrom != null) {
+                events = events.filter(col("event_date").geq(lit(Date.valueOf(eventsFrom))));
+            }
+            activity = activity.select("user_id", "activity_date", "event", "event_count", "weighted_count").unionByName(
+                    MetricValues.whereActivity(metrics, Identities.attribute(events, store.read(Identities.TABLE))));
         }
         Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
         Dataset<Row> values = values(metrics, engagement, kpis, activity, custom, asOf);
@@ -168,6 +183,13 @@ public final class MetricsJob extends Stage {
                     empty(spark, UserDailyActivity.TABLE), empty(spark, CrmEntity.CUSTOM_METRICS.table),
                     LocalDate.now(config.timeZone()));
         }
+        for (MetricDefinition metric : config.metrics()) {
+            for (MetricDefinition.Aggregate aggregate : metric.aggregates()) {
+                if (aggregate.where().isPresent()) {
+                    checkWhere(spark, metric, aggregate);
+                }
+            }
+        }
         for (Map.Entry<EntityType, List<HealthComponent>> entry : config.health().entrySet()) {
             boolean accounts = entry.getKey() == EntityType.ACCOUNT;
             List<String> columns = Arrays.asList((accounts ? AccountKpis.TABLE : UserEngagement.TABLE).columns());
@@ -179,6 +201,24 @@ public final class MetricsJob extends Stage {
                             + (accounts ? "account_kpis" : "user_engagement"));
                 }
             }
+        }
+    }
+
+    /** An aggregate's where must resolve to a boolean over silver events' columns. */
+    private static void checkWhere(SparkSession spark, MetricDefinition metric, MetricDefinition.Aggregate aggregate) {
+        String key = "Configuration error in " + metric.origin() + ": key 'metrics." + metric.name() + ".aggregates."
+                + aggregate.name() + ".where': ";
+        org.apache.spark.sql.types.DataType type;
+        try {
+            type = empty(spark, SilverEvents.TABLE).select(expr(aggregate.where().get())).schema().fields()[0].dataType();
+        } catch (Exception e) { // AnalysisException is checked, thrown undeclared
+            String problem = e instanceof AnalysisException analysis ? analysis.getSimpleMessage() : e.getMessage();
+            throw BeatlineException.config(key + "does not resolve against an event's columns ("
+                    + String.join(", ", SilverEvents.TABLE.columns()) + "; properties.<key> reads a property): "
+                    + problem.lines().findFirst().orElse(problem));
+        }
+        if (!(type instanceof org.apache.spark.sql.types.BooleanType)) {
+            throw BeatlineException.config(key + "is " + type.simpleString() + ", not a boolean condition over an event");
         }
     }
 

@@ -32,8 +32,9 @@ import org.apache.spark.sql.Column;
  * a null field fails every comparison except the negations ({@code !=}, {@code not-in},
  * {@code not-contains}, {@code is-not-set}, {@code not-within-last-days}), so all/any/not are
  * plain two-valued logic. What a rule needs beyond the profile (event counts over windows,
- * ranks, users-matching counts) is registered in {@link Features} and computed once for all
- * rules of the entity.
+ * ranks, users-matching counts, sequences) is registered in {@link Features} and computed once
+ * for all rules of the entity: from daily activity, or from events for a condition with a
+ * {@code where} and for sequences.
  */
 final class RuleCompiler {
 
@@ -63,21 +64,32 @@ final class RuleCompiler {
             return field(condition);
         }
         if (rule instanceof SegmentRule.Done done) {
-            Column count = col(features.count(done.event(), 0, done.withinDays()));
+            Column count = col(features.count(done.events(), done.where(), 0, done.withinDays()));
             Column matches = count.geq(done.atLeast());
             return done.atMost().isPresent() ? matches.and(count.leq(done.atMost().get())) : matches;
         }
         if (rule instanceof SegmentRule.NotDone notDone) {
-            return col(features.count(notDone.event(), 0, notDone.withinDays())).equalTo(0);
+            return col(features.count(notDone.events(), notDone.where(), 0, notDone.withinDays())).equalTo(0);
         }
         if (rule instanceof SegmentRule.StoppedDoing stopped) {
             int days = stopped.withinDays();
-            return col(features.count(stopped.event(), days, Optional.of(days))).gt(0)
-                    .and(col(features.count(stopped.event(), 0, Optional.of(days))).equalTo(0));
+            List<String> event = List.of(stopped.event());
+            return col(features.count(event, stopped.where(), days, Optional.of(days))).gt(0)
+                    .and(col(features.count(event, stopped.where(), 0, Optional.of(days))).equalTo(0));
         }
         if (rule instanceof SegmentRule.DoneRegularly regularly) {
-            return col(features.periods(regularly.event(), regularly.periods(), regularly.periodDays()))
+            return col(features.periods(regularly.event(), regularly.where(), regularly.periods(), regularly.periodDays()))
                     .geq(regularly.atLeastPeriods());
+        }
+        if (rule instanceof SegmentRule.Sequence sequence) {
+            return col(features.sequence(sequence.steps(), sequence.withinDays()));
+        }
+        if (rule instanceof SegmentRule.FirstDone first) {
+            // done in the window, and never before it
+            List<String> event = List.of(first.event());
+            int days = first.withinDays();
+            return col(features.count(event, Optional.empty(), 0, Optional.of(days))).gt(0)
+                    .and(col(features.doneBefore(first.event(), days)).unary_$bang());
         }
         if (rule instanceof SegmentRule.InSegment in) {
             Column member = col(segmentColumns.get(in.segmentId()));
@@ -282,12 +294,34 @@ final class RuleCompiler {
      */
     static final class Features {
 
-        /** Counted occurrences of {@code event} in the {@code days} days ending {@code offset} days before D; all time without days. */
-        record Count(String event, int offset, Optional<Integer> days) {
+        /**
+         * Counted occurrences of any of {@code events} ({@code *}: any event) that pass
+         * {@code where}, in the {@code days} days ending {@code offset} days before D; all time
+         * without days. Without a where it is read from daily activity, with one from events.
+         */
+        record Count(List<String> events, Optional<String> where, int offset, Optional<Integer> days) {
         }
 
-        /** How many of the last {@code periods} periods of {@code periodDays} days have the event. */
-        record Periods(String event, int periods, int periodDays) {
+        /** How many of the last {@code periods} periods of {@code periodDays} days have the event (passing where). */
+        record Periods(String event, Optional<String> where, int periods, int periodDays) {
+        }
+
+        /**
+         * Whether the entity did the event before the window of the last {@code days} days: read
+         * from the monthly rollups' event lists for the months before the window's month, and
+         * from daily activity for the days of that month before the window, so it costs months,
+         * not every day of history.
+         */
+        record DoneBefore(String event, int days) {
+
+            /** The window's first day. */
+            LocalDate windowStart(LocalDate asOf) {
+                return asOf.minusDays(days - 1L);
+            }
+        }
+
+        /** Whether the entity did the steps in order (each at a later ts) within the last {@code days} days. */
+        record Sequence(List<String> steps, int days) {
         }
 
         /** The rank of a field (1 = first), descending for top-percent; {@code countColumn}: how many entities have the field. */
@@ -300,6 +334,8 @@ final class RuleCompiler {
 
         final Map<Count, String> counts = new LinkedHashMap<>();
         final Map<Periods, String> periods = new LinkedHashMap<>();
+        final Map<Sequence, String> sequences = new LinkedHashMap<>();
+        final Map<DoneBefore, String> doneBefore = new LinkedHashMap<>();
         final Map<String, Rank> ranks = new LinkedHashMap<>();
         final List<UsersMatching> usersMatching = new ArrayList<>();
         private final String prefix;
@@ -308,12 +344,21 @@ final class RuleCompiler {
             this.prefix = prefix;
         }
 
-        String count(String event, int offset, Optional<Integer> days) {
-            return counts.computeIfAbsent(new Count(event, offset, days), k -> prefix + "count_" + counts.size());
+        String count(List<String> events, Optional<String> where, int offset, Optional<Integer> days) {
+            return counts.computeIfAbsent(new Count(List.copyOf(events), where, offset, days), k -> prefix + "count_" + counts.size());
         }
 
-        String periods(String event, int periodCount, int periodDays) {
-            return periods.computeIfAbsent(new Periods(event, periodCount, periodDays), k -> prefix + "periods_" + periods.size());
+        String periods(String event, Optional<String> where, int periodCount, int periodDays) {
+            return periods.computeIfAbsent(new Periods(event, where, periodCount, periodDays),
+                    k -> prefix + "periods_" + periods.size());
+        }
+
+        String doneBefore(String event, int days) {
+            return doneBefore.computeIfAbsent(new DoneBefore(event, days), k -> prefix + "done_before_" + doneBefore.size());
+        }
+
+        String sequence(List<String> steps, int days) {
+            return sequences.computeIfAbsent(new Sequence(List.copyOf(steps), days), k -> prefix + "sequence_" + sequences.size());
         }
 
         Rank rank(String field, boolean descending) {
@@ -327,10 +372,22 @@ final class RuleCompiler {
             return usersMatching.get(index).countColumn();
         }
 
-        /** The earliest activity date any count or period reads; empty when one reads all time. */
+        /** The earliest daily-activity date a count or period without a where reads; empty when one reads all time. */
         Optional<LocalDate> readFrom(LocalDate asOf) {
+            return earliest(asOf, false);
+        }
+
+        /** The earliest event date a count or period with a where, or a sequence, reads; empty when one reads all time. */
+        Optional<LocalDate> eventsReadFrom(LocalDate asOf) {
+            return earliest(asOf, true);
+        }
+
+        private Optional<LocalDate> earliest(LocalDate asOf, boolean fromEvents) {
             LocalDate earliest = asOf;
             for (Count count : counts.keySet()) {
+                if (count.where().isPresent() != fromEvents) {
+                    continue;
+                }
                 if (count.days().isEmpty()) {
                     return Optional.empty();
                 }
@@ -338,14 +395,40 @@ final class RuleCompiler {
                 earliest = start.isBefore(earliest) ? start : earliest;
             }
             for (Periods period : periods.keySet()) {
+                if (period.where().isPresent() != fromEvents) {
+                    continue;
+                }
                 LocalDate start = asOf.minusDays((long) period.periods() * period.periodDays() - 1L);
                 earliest = start.isBefore(earliest) ? start : earliest;
+            }
+            if (!fromEvents) {
+                for (DoneBefore before : doneBefore.keySet()) {
+                    LocalDate start = before.windowStart(asOf).withDayOfMonth(1);
+                    earliest = start.isBefore(earliest) ? start : earliest;
+                }
+            }
+            if (fromEvents) {
+                for (Sequence sequence : sequences.keySet()) {
+                    LocalDate start = asOf.minusDays(sequence.days() - 1L);
+                    earliest = start.isBefore(earliest) ? start : earliest;
+                }
             }
             return Optional.of(earliest);
         }
 
         boolean needsActivity() {
-            return !counts.isEmpty() || !periods.isEmpty();
+            return counts.keySet().stream().anyMatch(c -> c.where().isEmpty())
+                    || periods.keySet().stream().anyMatch(p -> p.where().isEmpty()) || !doneBefore.isEmpty();
+        }
+
+        /** Whether a condition reads the monthly rollups (first-done). */
+        boolean needsMonthly() {
+            return !doneBefore.isEmpty();
+        }
+
+        boolean needsEvents() {
+            return counts.keySet().stream().anyMatch(c -> c.where().isPresent())
+                    || periods.keySet().stream().anyMatch(p -> p.where().isPresent()) || !sequences.isEmpty();
         }
     }
 }

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -18,6 +20,7 @@ import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
 import io.beatline.config.SegmentDefinition;
 import io.beatline.config.SegmentRule;
+import io.beatline.ingest.SilverEvents;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -103,6 +107,21 @@ public final class SegmentEvaluation {
         return (entity == EntityType.USER ? userFeatures : accountFeatures).needsActivity();
     }
 
+    /** Whether an entity's conditions read the monthly rollups (first-done). */
+    public boolean needsMonthly(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).needsMonthly();
+    }
+
+    /** The first event date the where conditions and sequences of an entity read; null for all time. */
+    public LocalDate eventsReadFrom(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).eventsReadFrom(asOf).orElse(null);
+    }
+
+    /** Whether an entity's conditions read events: a behaviour condition with a where, or a sequence. */
+    public boolean needsEvents(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).needsEvents();
+    }
+
     /**
      * Resolves every {@code where} against an empty profile, so a column that does not exist or
      * an expression that is not boolean is a config error naming the segment before anything is
@@ -118,6 +137,12 @@ public final class SegmentEvaluation {
     }
 
     private void checkWhere(SparkSession spark, SegmentRule rule, ProfileFields fields) {
+        Optional<String> eventWhere = SegmentRule.eventWhere(rule);
+        if (eventWhere.isPresent()) {
+            checkBoolean(spark, SilverEvents.TABLE.schema(), eventWhere.get(), rule.source().child("where", rule.source().location()),
+                    "an event's columns (" + String.join(", ", SilverEvents.TABLE.columns())
+                            + "; properties.<key> reads a property)");
+        }
         if (rule instanceof SegmentRule.Where where) {
             DataType type;
             try {
@@ -140,15 +165,37 @@ public final class SegmentEvaluation {
     }
 
     /**
+     * Resolves a behaviour condition's where against the columns of silver/events: a column that
+     * does not exist or an expression that is not boolean is a config error naming the key.
+     */
+    private static void checkBoolean(SparkSession spark, org.apache.spark.sql.types.StructType schema, String expression,
+                                     SegmentRule.Source at, String over) {
+        DataType type;
+        try {
+            type = spark.createDataFrame(List.of(), schema).select(expr(expression)).schema().fields()[0].dataType();
+        } catch (Exception e) { // AnalysisException is checked, thrown undeclared
+            String problem = e instanceof AnalysisException analysis ? analysis.getSimpleMessage() : e.getMessage();
+            throw at.problem("does not resolve against " + over + ": " + problem.lines().findFirst().orElse(problem));
+        }
+        if (!(type instanceof BooleanType)) {
+            throw at.problem("is " + type.simpleString() + ", not a boolean condition over an event");
+        }
+    }
+
+    /**
      * What a day's evaluation reads, each already as of D: D's user_engagement and account_kpis
      * rows, the CRM's end_users and companies as of D, D's metric_values of each entity type
      * ({@code entity_id, metric, value}), and the users' daily activity ({@code user_id,
      * activity_date, event, event_count}) over the days the user and the account conditions look
-     * at (an empty frame when they look at none).
+     * at (an empty frame when they look at none), and the counted events of the users (silver
+     * events, an anonymous one as its linked user's: see Identities.attribute) over the days the
+     * where conditions and sequences look at, and the users' monthly rollups ({@code user_id,
+     * month, events}) of the months before D's (for first-done; empty when none uses it).
      */
     public record Inputs(Dataset<Row> engagement, Dataset<Row> endUsers, Dataset<Row> accountKpis, Dataset<Row> companies,
                          Dataset<Row> userMetrics, Dataset<Row> accountMetrics, Dataset<Row> userActivity,
-                         Dataset<Row> accountActivity) {
+                         Dataset<Row> accountActivity, Dataset<Row> userEvents, Dataset<Row> accountEvents,
+                         Dataset<Row> monthly) {
     }
 
     /** The account profiles, and the users and accounts each with a boolean column per segment of theirs. */
@@ -167,13 +214,20 @@ public final class SegmentEvaluation {
                 fields(EntityType.ACCOUNT).schema());
         Dataset<Row> users = evaluateUsers(SegmentProfiles.users(in.engagement(), in.endUsers(), accountProfiles,
                 in.userMetrics(), fields(EntityType.USER).schema()),
-                in.userActivity().select("user_id", "activity_date", "event", "event_count"));
-        Dataset<Row> userAccounts = users.select(col("user_id").as("a_user"), col("account_id"))
-                .filter(col("account_id").isNotNull());
+                in.userActivity().select("user_id", "activity_date", "event", "event_count"),
+                in.userEvents().withColumn("__entity_id", col("user_id")),
+                in.monthly().select(col("user_id").as("__entity_id"), col("month"), col("events")));
+        Dataset<Row> userAccounts = users.select(col("user_id").as("a_user"), col("account_id").as("a_account"))
+                .filter(col("a_account").isNotNull());
         Dataset<Row> accountActivity = in.accountActivity().select("user_id", "activity_date", "event", "event_count")
                 .join(userAccounts, col("user_id").equalTo(col("a_user")))
-                .select("account_id", "activity_date", "event", "event_count");
-        return new Evaluated(accountProfiles, users, evaluateAccounts(accountProfiles, accountActivity, users));
+                .select(col("a_account").as("account_id"), col("activity_date"), col("event"), col("event_count"));
+        Dataset<Row> accountEvents = in.accountEvents().join(userAccounts, col("user_id").equalTo(col("a_user")))
+                .withColumnRenamed("a_account", "__entity_id").drop("a_user");
+        Dataset<Row> accountMonthly = in.monthly().join(userAccounts, col("user_id").equalTo(col("a_user")))
+                .select(col("a_account").as("__entity_id"), col("month"), col("events"));
+        return new Evaluated(accountProfiles, users,
+                evaluateAccounts(accountProfiles, accountActivity, accountEvents, accountMonthly, users));
     }
 
     /** One row per member of D's segments, users then accounts: segment_id, entity_type, entity_id. */
@@ -183,11 +237,13 @@ public final class SegmentEvaluation {
 
     /**
      * User profiles with one boolean column per user segment ({@link #column}) and per
-     * users-matching rule. {@code activity}: user_id, activity_date, event, event_count.
+     * users-matching rule. {@code activity}: user_id, activity_date, event, event_count;
+     * {@code events}: the users' events with the user as {@code __entity_id}.
      */
-    Dataset<Row> evaluateUsers(Dataset<Row> profiles, Dataset<Row> activity) {
+    Dataset<Row> evaluateUsers(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> events, Dataset<Row> monthly) {
         Dataset<Row> users = withActivityFeatures(profiles, "user_id", activity.withColumnRenamed("user_id", "__entity_id"),
-                userFeatures);
+                monthly, userFeatures);
+        users = withEventFeatures(users, "user_id", events, userFeatures);
         users = withRanks(users, userFeatures);
         for (SegmentDefinition segment : userSegments) {
             users = users.withColumn(columns.get(segment.id()), rules.get(segment.id()));
@@ -200,12 +256,15 @@ public final class SegmentEvaluation {
 
     /**
      * Account profiles with one boolean column per account segment. {@code activity}: the users'
-     * daily activity with the account they belong to as account_id; {@code users}: the result of
+     * daily activity with the account they belong to as account_id; {@code events}: their events
+     * with that account as {@code __entity_id}; {@code users}: the result of
      * {@link #evaluateUsers} (for users-matching).
      */
-    Dataset<Row> evaluateAccounts(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> users) {
+    Dataset<Row> evaluateAccounts(Dataset<Row> profiles, Dataset<Row> activity, Dataset<Row> events, Dataset<Row> monthly,
+                                  Dataset<Row> users) {
         Dataset<Row> accounts = withActivityFeatures(profiles, "account_id",
-                activity.withColumnRenamed("account_id", "__entity_id"), accountFeatures);
+                activity.withColumnRenamed("account_id", "__entity_id"), monthly, accountFeatures);
+        accounts = withEventFeatures(accounts, "account_id", events, accountFeatures);
         accounts = withRanks(accounts, accountFeatures);
         if (!accountFeatures.usersMatching.isEmpty()) {
             List<Column> counts = new ArrayList<>();
@@ -237,41 +296,127 @@ public final class SegmentEvaluation {
     }
 
     private Dataset<Row> withActivityFeatures(Dataset<Row> profiles, String idColumn, Dataset<Row> activity,
-                                              RuleCompiler.Features features) {
+                                              Dataset<Row> monthly, RuleCompiler.Features features) {
         if (!features.needsActivity()) {
             return profiles;
         }
+        Dataset<Row> withCounts = withCounts(profiles, idColumn, activity, features, false);
+        for (Map.Entry<RuleCompiler.Features.DoneBefore, String> entry : features.doneBefore.entrySet()) {
+            Dataset<Row> before = doneBefore(activity, monthly, entry.getKey()).withColumn(entry.getValue(), lit(true));
+            withCounts = withCounts.join(before, col(idColumn).equalTo(col("__entity_id")), "left").drop("__entity_id")
+                    .withColumn(entry.getValue(), coalesce(col(entry.getValue()), lit(false)));
+        }
+        return withCounts;
+    }
+
+    /**
+     * The entities ({@code __entity_id}) that did the event before the window: in a month before
+     * the window's month (the monthly rollups' event lists), or in that month before the window.
+     */
+    private Dataset<Row> doneBefore(Dataset<Row> activity, Dataset<Row> monthly, RuleCompiler.Features.DoneBefore before) {
+        LocalDate start = before.windowStart(asOf);
+        Date monthStart = Date.valueOf(start.withDayOfMonth(1));
+        Dataset<Row> inMonth = activity.filter(col("event").equalTo(before.event()).and(col("event_count").gt(0))
+                        .and(col("activity_date").geq(lit(monthStart))).and(col("activity_date").lt(lit(Date.valueOf(start)))))
+                .select("__entity_id");
+        Dataset<Row> inEarlierMonths = monthly.filter(col("month").lt(lit(monthStart))
+                        .and(org.apache.spark.sql.functions.array_contains(col("events"), before.event())))
+                .select("__entity_id");
+        return inMonth.unionByName(inEarlierMonths).distinct();
+    }
+
+    /**
+     * The counts and periods with a where, and the sequences, from the entity's events
+     * ({@code __entity_id} and silver/events' columns): one aggregation for all of them, plus one
+     * join per sequence step.
+     */
+    private Dataset<Row> withEventFeatures(Dataset<Row> profiles, String idColumn, Dataset<Row> events,
+                                           RuleCompiler.Features features) {
+        if (!features.needsEvents()) {
+            return profiles;
+        }
+        Dataset<Row> dated = events.withColumn("activity_date", col("event_date")).withColumn("event_count", lit(1L));
+        Dataset<Row> withCounts = withCounts(profiles, idColumn, dated, features, true);
+        for (Map.Entry<RuleCompiler.Features.Sequence, String> entry : features.sequences.entrySet()) {
+            Dataset<Row> done = sequenceDone(dated, entry.getKey()).withColumn(entry.getValue(), lit(true));
+            withCounts = withCounts.join(done, col(idColumn).equalTo(col("__entity_id")), "left").drop("__entity_id")
+                    .withColumn(entry.getValue(), coalesce(col(entry.getValue()), lit(false)));
+        }
+        return withCounts;
+    }
+
+    /**
+     * The entities ({@code __entity_id}) that did a sequence's steps in order within its window:
+     * the earliest first step, then the earliest second step after it, and so on (taking the
+     * earliest each time finds a chain whenever there is one).
+     */
+    private Dataset<Row> sequenceDone(Dataset<Row> events, RuleCompiler.Features.Sequence sequence) {
+        Dataset<Row> window = events.filter(col("activity_date").between(lit(Date.valueOf(asOf.minusDays(sequence.days() - 1L))),
+                lit(Date.valueOf(asOf))));
+        Dataset<Row> reached = window.filter(col("event").equalTo(sequence.steps().get(0)))
+                .groupBy("__entity_id").agg(min("ts").as("__step_at"));
+        for (String step : sequence.steps().subList(1, sequence.steps().size())) {
+            Dataset<Row> next = window.filter(col("event").equalTo(step)).select(col("__entity_id").as("__next_id"), col("ts"));
+            reached = reached.join(next, col("__entity_id").equalTo(col("__next_id")).and(col("ts").gt(col("__step_at"))))
+                    .groupBy("__entity_id").agg(min("ts").as("__step_at"));
+        }
+        return reached.select("__entity_id");
+    }
+
+    /**
+     * One aggregation per entity of the counts and periods that read daily activity
+     * ({@code fromEvents} false: those without a where) or events (true: those with one; each
+     * event row has event_count 1), joined to the profiles; an entity without rows gets 0.
+     */
+    private Dataset<Row> withCounts(Dataset<Row> profiles, String idColumn, Dataset<Row> rows, RuleCompiler.Features features,
+                                    boolean fromEvents) {
         List<Column> aggregates = new ArrayList<>();
+        List<String> featureColumns = new ArrayList<>();
         for (Map.Entry<RuleCompiler.Features.Count, String> entry : features.counts.entrySet()) {
             RuleCompiler.Features.Count count = entry.getKey();
-            Column in = event(count.event()).and(col("activity_date").leq(lit(Date.valueOf(asOf.minusDays(count.offset())))));
+            if (count.where().isPresent() != fromEvents) {
+                continue;
+            }
+            Column in = events(count.events()).and(passes(count.where()))
+                    .and(col("activity_date").leq(lit(Date.valueOf(asOf.minusDays(count.offset())))));
             if (count.days().isPresent()) {
                 in = in.and(col("activity_date").geq(lit(Date.valueOf(asOf.minusDays(count.offset() + count.days().get() - 1L)))));
             }
             aggregates.add(sum(when(in, col("event_count")).otherwise(0L)).as(entry.getValue()));
+            featureColumns.add(entry.getValue());
         }
         for (Map.Entry<RuleCompiler.Features.Periods, String> entry : features.periods.entrySet()) {
             RuleCompiler.Features.Periods periods = entry.getKey();
-            Column in = event(periods.event()).and(col("event_count").gt(0))
+            if (periods.where().isPresent() != fromEvents) {
+                continue;
+            }
+            Column in = events(List.of(periods.event())).and(passes(periods.where())).and(col("event_count").gt(0))
                     .and(col("activity_date").geq(lit(Date.valueOf(asOf.minusDays((long) periods.periods() * periods.periodDays() - 1L)))))
                     .and(col("activity_date").leq(lit(Date.valueOf(asOf))));
             // period 0 is the last period-days days up to D, period 1 the ones before, ...
             Column period = floor(datediff(lit(Date.valueOf(asOf)), col("activity_date")).divide(periods.periodDays()));
             aggregates.add(count_distinct(when(in, period)).as(entry.getValue()));
+            featureColumns.add(entry.getValue());
         }
-        Dataset<Row> perEntity = activity.groupBy(col("__entity_id"))
+        if (aggregates.isEmpty()) {
+            return profiles;
+        }
+        Dataset<Row> perEntity = rows.groupBy(col("__entity_id"))
                 .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
         Dataset<Row> joined = profiles.join(perEntity, col(idColumn).equalTo(col("__entity_id")), "left").drop("__entity_id");
-        Set<String> featureColumns = new LinkedHashSet<>(features.counts.values());
-        featureColumns.addAll(features.periods.values());
         for (String feature : featureColumns) {
             joined = joined.withColumn(feature, coalesce(col(feature), lit(0L)));
         }
         return joined;
     }
 
-    private static Column event(String event) {
-        return event.equals("*") ? lit(true) : col("event").equalTo(lit(event));
+    /** A where over an event's columns: a null result (e.g. a property the event lacks) does not pass. */
+    private static Column passes(Optional<String> where) {
+        return where.map(w -> coalesce(expr(w), lit(false))).orElse(lit(true));
+    }
+
+    private static Column events(List<String> events) {
+        return events.contains("*") ? lit(true) : col("event").isin(events.toArray());
     }
 
     private static Dataset<Row> withRanks(Dataset<Row> profiles, RuleCompiler.Features features) {

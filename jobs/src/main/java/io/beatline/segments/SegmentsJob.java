@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
+import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.config.EntityType;
 import io.beatline.config.SegmentDefinition;
 import io.beatline.core.JobContext;
@@ -17,6 +18,8 @@ import io.beatline.core.TableStore;
 import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmSnapshots;
 import io.beatline.engagement.UserEngagement;
+import io.beatline.ingest.Identities;
+import io.beatline.ingest.SilverEvents;
 import io.beatline.metrics.MetricValues;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -36,7 +39,8 @@ import org.apache.spark.sql.types.StructType;
  * this order, {@code segment_membership} for D, {@code segment_changes} (D against the latest
  * earlier snapshot, and the next later snapshot against D when D was run out of order),
  * {@code segment_history}, {@code segment_definitions} and last {@code segment_summary}, whose
- * dates are therefore the complete snapshots. Behavioural conditions read user_daily_activity.
+ * dates are therefore the complete snapshots. Behavioural conditions read user_daily_activity;
+ * those with a where, and sequences, read silver events of their window.
  */
 public final class SegmentsJob extends Stage {
 
@@ -44,7 +48,7 @@ public final class SegmentsJob extends Stage {
 
     public SegmentsJob(JobContext context) {
         super(context, JOB, List.of(UserEngagement.TABLE, AccountKpis.TABLE, MetricValues.TABLE, UserDailyActivity.TABLE,
-                CrmEntity.END_USERS.table, CrmEntity.COMPANIES.table),
+                UserMonthlyActivity.TABLE, SilverEvents.TABLE, Identities.TABLE, CrmEntity.END_USERS.table, CrmEntity.COMPANIES.table),
                 List.of(SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentDefinitions.TABLE,
                 SegmentSummary.TABLE));
     }
@@ -63,14 +67,18 @@ public final class SegmentsJob extends Stage {
                 return new JobResult(RowCounts.NONE, "no segments configured");
             }
             Date d = Date.valueOf(asOf);
-            // 1. evaluate every segment on the profiles of D
+            // 1. evaluate every segment on the profiles of D (the events of where conditions and sequences read once)
+            Dataset<Row> events = events(evaluation, asOf);
             SegmentEvaluation.Evaluated evaluated = evaluation.evaluate(new SegmentEvaluation.Inputs(
                     store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d))),
                     CrmSnapshots.asOf(store, CrmEntity.END_USERS, asOf),
                     store.read(AccountKpis.TABLE).filter(col("as_of_date").equalTo(lit(d))),
                     CrmSnapshots.asOf(store, CrmEntity.COMPANIES, asOf),
                     metricValues(EntityType.USER, d), metricValues(EntityType.ACCOUNT, d),
-                    activity(evaluation, EntityType.USER, asOf), activity(evaluation, EntityType.ACCOUNT, asOf)));
+                    activity(evaluation, EntityType.USER, asOf), activity(evaluation, EntityType.ACCOUNT, asOf),
+                    evaluation.needsEvents(EntityType.USER) ? events : events.limit(0),
+                    evaluation.needsEvents(EntityType.ACCOUNT) ? events : events.limit(0),
+                    monthly(evaluation, asOf)));
             // kept for the stage: members, the summary and its bases read them (persisted before the first action)
             Dataset<Row> accountProfiles = evaluated.accountProfiles().persist();
             Dataset<Row> users = evaluated.users().persist();
@@ -125,6 +133,7 @@ public final class SegmentsJob extends Stage {
                         changed);
                 return result(summary, context.config().segments(), asOf, memberRows);
             } finally {
+                events.unpersist();
                 accountProfiles.unpersist();
                 users.unpersist();
                 accounts.unpersist();
@@ -147,6 +156,38 @@ public final class SegmentsJob extends Stage {
         activity = activity.filter(col("activity_date").leq(lit(Date.valueOf(asOf))));
         LocalDate from = evaluation.activityReadFrom(entity);
         return from == null ? activity : activity.filter(col("activity_date").geq(lit(Date.valueOf(from))));
+    }
+
+    /**
+     * The counted silver events, each counted for its user (Identities.attribute), over the
+     * longest window the where conditions and sequences of either entity look at: read once,
+     * and kept for the stage when both entities use it. Empty when none looks at events.
+     */
+    private Dataset<Row> events(SegmentEvaluation evaluation, LocalDate asOf) {
+        Dataset<Row> events = store.read(SilverEvents.TABLE);
+        boolean users = evaluation.needsEvents(EntityType.USER);
+        boolean accounts = evaluation.needsEvents(EntityType.ACCOUNT);
+        if (!users && !accounts) {
+            return events.limit(0);
+        }
+        events = events.filter(col("counted").and(col("event_date").leq(lit(Date.valueOf(asOf)))));
+        LocalDate userFrom = users ? evaluation.eventsReadFrom(EntityType.USER) : asOf;
+        LocalDate accountFrom = accounts ? evaluation.eventsReadFrom(EntityType.ACCOUNT) : asOf;
+        if (userFrom != null && accountFrom != null) {
+            LocalDate from = userFrom.isBefore(accountFrom) ? userFrom : accountFrom;
+            events = events.filter(col("event_date").geq(lit(Date.valueOf(from))));
+        }
+        Dataset<Row> attributed = Identities.attribute(events, store.read(Identities.TABLE));
+        return users && accounts ? attributed.persist() : attributed;
+    }
+
+    /** The monthly rollups of the months before D's, when a first-done needs them; else none. */
+    private Dataset<Row> monthly(SegmentEvaluation evaluation, LocalDate asOf) {
+        Dataset<Row> monthly = store.read(UserMonthlyActivity.TABLE).select("user_id", "month", "events");
+        if (!evaluation.needsMonthly(EntityType.USER) && !evaluation.needsMonthly(EntityType.ACCOUNT)) {
+            return monthly.limit(0);
+        }
+        return monthly.filter(col("month").lt(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
     }
 
     private Dataset<Row> membership(List<LocalDate> dates) {

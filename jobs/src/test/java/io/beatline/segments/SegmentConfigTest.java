@@ -143,6 +143,44 @@ class SegmentConfigTest {
     }
 
     @Test
+    void eventConditionsAreChecked() throws IOException {
+        assertMentions(failure("{ id = a, entity = user, rule { done = export_report, where = \"properties.format =\" } }"),
+                "line 3", "segment 'a'", "key 'rule.where'", "not a Spark SQL expression");
+        assertMentions(failure("{ id = a, entity = user, rule { sequence = [create_project] , within-days = 7 } }"),
+                "key 'rule.sequence'", "at least two steps");
+        assertMentions(failure("{ id = a, entity = user, rule { sequence = [a, b] } }"), "sequence needs within-days");
+        assertMentions(failure("{ id = a, entity = user, rule { first-done = a } }"), "first-done needs within-days");
+        assertMentions(failure("{ id = a, entity = user, rule { done = [login, page_view] } }"), "events.excluded");
+        assertMentions(failure("{ id = a, entity = user, rule { sequence = [a, b], within-days = 7, where = \"true\" } }"),
+                "key 'rule.where'", "unknown key for a 'sequence' condition");
+        BeatlineConfig config = load("{ id = w, entity = user,", "  rule { done = export_report, where = \"format = 'pdf'\" } }");
+        BeatlineException e = assertThrows(BeatlineException.class,
+                () -> new SegmentEvaluation(config, LocalDate.parse("2026-06-30")).checkWhere(TestSpark.session()));
+        assertMentions(e.getMessage(), "line 4", "segment 'w'", "key 'rule.where'", "does not resolve against an event's columns",
+                "properties.<key>", "format");
+        BeatlineConfig notBoolean = load("{ id = n, entity = user, rule { not-done = login, where = \"properties.format\" } }");
+        assertMentions(assertThrows(BeatlineException.class,
+                () -> new SegmentEvaluation(notBoolean, LocalDate.parse("2026-06-30")).checkWhere(TestSpark.session()))
+                .getMessage(), "is string, not a boolean condition");
+        BeatlineConfig fine = load("{ id = f, entity = user, rule { done = [export_report, share_report],"
+                + " where = \"properties.format = 'pdf' AND CAST(properties.pages AS INT) > 2\", within-days = 30 } }");
+        new SegmentEvaluation(fine, LocalDate.parse("2026-06-30")).checkWhere(TestSpark.session());
+    }
+
+    @Test
+    void canonicalFormsOfTheEventConditions() throws IOException {
+        assertEquals("{\"at-least\":2,\"done\":[\"export_report\",\"share_report\"],\"where\":\"properties.format = 'pdf'\","
+                        + "\"within-days\":30}",
+                load("{ id = p, entity = user, rule { where = \"properties.format = 'pdf'\", done = [export_report, share_report],"
+                        + " within-days = 30, at-least = 2 } }").segments().get(0).canonicalRule());
+        assertEquals("{\"sequence\":[\"create_project\",\"invite_user\"],\"within-days\":7}",
+                load("{ id = p, entity = user, rule { sequence = [create_project, invite_user], within-days = 7 } }")
+                        .segments().get(0).canonicalRule());
+        assertEquals("{\"first-done\":\"run_report\",\"within-days\":7}",
+                load("{ id = p, entity = user, rule { first-done = run_report, within-days = 7 } }").segments().get(0).canonicalRule());
+    }
+
+    @Test
     void canonicalRuleFillsDefaultsAndSortsKeys() throws IOException {
         SegmentDefinition one = load("{ id = p, entity = user, rule { within-days = 14, done = run_report } }").segments().get(0);
         SegmentDefinition two = load("{ id = p, entity = user, rule { done = run_report, within-days = 14, at-least = 1 } }")

@@ -76,8 +76,55 @@ class SegmentRulesTest {
                 + " AS t(user_id, activity_date, event, event_count)");
     }
 
+    /**
+     * Events (user, event, ts, format property) for the where, list, sequence and first-done
+     * conditions, D = 2026-03-31; null format = the event has no properties.
+     *
+     * <pre>
+     * u1 export_report pdf 03-30, csv 03-29, none 03-28, pdf 03-05 (D-26); create_project 02-10 and 03-30; invite_user 03-24 (D-7)
+     * u2 export_report pdf 03-01 (D-30); create_project 03-10 10:00, invite_user 03-10 11:00
+     * u3 create_project and invite_user both 03-25 10:00 (the same instant: not in order)
+     * u4 create_project 03-25, invite_user 03-26, export_report csv 03-27
+     * </pre>
+     */
+    static Dataset<Row> events() {
+        return spark.sql("SELECT user_id, event, CAST(ts AS TIMESTAMP) ts, DATE(CAST(ts AS TIMESTAMP)) event_date,"
+                + " CASE WHEN format IS NULL THEN NULL ELSE map('format', format) END properties,"
+                + " CAST(NULL AS STRING) anonymous_id, CAST(NULL AS STRING) account_id, 1.0D weight FROM VALUES"
+                + " ('u1', 'export_report', '2026-03-30 10:00:00', 'pdf'), ('u1', 'export_report', '2026-03-29 10:00:00', 'csv'),"
+                + " ('u1', 'export_report', '2026-03-28 10:00:00', NULL), ('u1', 'export_report', '2026-03-05 10:00:00', 'pdf'),"
+                + " ('u1', 'create_project', '2026-02-10 10:00:00', NULL), ('u1', 'create_project', '2026-03-30 10:00:00', NULL),"
+                + " ('u1', 'invite_user', '2026-03-24 10:00:00', NULL),"
+                + " ('u2', 'export_report', '2026-03-01 10:00:00', 'pdf'),"
+                + " ('u2', 'create_project', '2026-03-10 10:00:00', NULL), ('u2', 'invite_user', '2026-03-10 11:00:00', NULL),"
+                + " ('u3', 'create_project', '2026-03-25 10:00:00', NULL), ('u3', 'invite_user', '2026-03-25 10:00:00', NULL),"
+                + " ('u4', 'create_project', '2026-03-25 10:00:00', NULL), ('u4', 'invite_user', '2026-03-26 10:00:00', NULL),"
+                + " ('u4', 'export_report', '2026-03-27 10:00:00', 'csv')"
+                + " AS t(user_id, event, ts, format)");
+    }
+
     /** segment id -> its members, for segments given as HOCON `{ id = ..., entity = ..., rule { ... } }` objects. */
     static Map<String, Set<String>> members(String... segments) {
+        return members(activity, activity.limit(0).selectExpr("user_id", "event", "CAST(NULL AS TIMESTAMP) ts",
+                "activity_date event_date"), segments);
+    }
+
+    /** The monthly rollups of daily activity, as user_monthly_activity holds them (user_id, month, events). */
+    static Dataset<Row> monthly(Dataset<Row> daily) {
+        return daily.groupBy(org.apache.spark.sql.functions.col("user_id"),
+                        org.apache.spark.sql.functions.trunc(org.apache.spark.sql.functions.col("activity_date"), "month").as("month"))
+                .agg(org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.collect_set("event")).as("events"));
+    }
+
+    /** {@link #members(String...)} with these events, and daily activity that also holds them. */
+    static Map<String, Set<String>> membersWithEvents(String... segments) {
+        Dataset<Row> events = events();
+        Dataset<Row> daily = activity.unionByName(events.groupBy("user_id", "event_date", "event").count()
+                .selectExpr("user_id", "event_date activity_date", "event", "count event_count"));
+        return members(daily, events, segments);
+    }
+
+    static Map<String, Set<String>> members(Dataset<Row> activity, Dataset<Row> events, String... segments) {
         BeatlineConfig config = new TestLake(dir).config("segments = [" + String.join(",", segments) + "]");
         SegmentEvaluation evaluation = new SegmentEvaluation(config, D);
         evaluation.checkWhere(spark);
@@ -85,7 +132,7 @@ class SegmentRulesTest {
                 + " CAST(NULL AS DOUBLE) value").limit(0);
         // the wiring SegmentsJob uses, on hand-made frames
         SegmentEvaluation.Evaluated evaluated = evaluation.evaluate(new SegmentEvaluation.Inputs(
-                engagement, endUsers, kpis, companies, none, none, activity, activity));
+                engagement, endUsers, kpis, companies, none, none, activity, activity, events, events, monthly(activity)));
         Map<String, Set<String>> found = new TreeMap<>();
         for (var segment : config.segments()) {
             found.put(segment.id(), new TreeSet<>());
@@ -224,6 +271,45 @@ class SegmentRulesTest {
         assertEquals(set("u4"), found.get("weekly-2"));
         assertEquals(set("u2", "u4"), found.get("weekly-any-of-4"), "u2's D-21 is in week 3");
         assertEquals(set("a1"), found.get("account-power"), "an account counts its users' events");
+    }
+
+    @Test
+    void eventConditionsWithWhereListsSequencesAndFirstDone() {
+        String pdf = "where = \"properties.format = 'pdf'\"";
+        Map<String, Set<String>> found = membersWithEvents(
+                user("pdf-twice-30", "{ done = export_report, " + pdf + ", within-days = 30, at-least = 2 }"),
+                user("pdf-31", "{ done = export_report, " + pdf + ", within-days = 31 }"),
+                user("no-pdf-30", "{ not-done = export_report, " + pdf + ", within-days = 30 }"),
+                user("not-pdf-twice", "{ done = export_report, where = \"properties.format != 'pdf'\", within-days = 30, at-least = 2 }"),
+                user("not-pdf", "{ done = export_report, where = \"properties.format != 'pdf'\", within-days = 30 }"),
+                user("stopped-csv", "{ stopped-doing = export_report, where = \"properties.format = 'csv'\", within-days = 2 }"),
+                user("pdf-regularly", "{ done-regularly = export_report, " + pdf + ", periods = 5, period-days = 7,"
+                        + " at-least-periods = 2 }"),
+                user("either-7", "{ done = [invite_user, create_project], within-days = 7 }"),
+                user("both-7", "{ done = [invite_user, create_project], within-days = 7, at-least = 2 }"),
+                user("neither-7", "{ not-done = [invite_user, create_project], within-days = 7 }"),
+                user("created-then-invited-7", "{ sequence = [create_project, invite_user], within-days = 7 }"),
+                user("created-then-invited-30", "{ sequence = [create_project, invite_user], within-days = 30 }"),
+                user("three-steps", "{ sequence = [create_project, invite_user, export_report], within-days = 30 }"),
+                user("first-project-7", "{ first-done = create_project, within-days = 7 }"),
+                user("first-export-30", "{ first-done = export_report, within-days = 30 }"),
+                account("account-pdf-twice", "{ done = export_report, " + pdf + ", within-days = 30, at-least = 2 }"));
+        assertEquals(set("u1"), found.get("pdf-twice-30"), "u1: D-1 and D-26; u2's D-30 is outside 30 days");
+        assertEquals(set("u1", "u2"), found.get("pdf-31"), "31 days reach D-30");
+        assertEquals(set("u2", "u3", "u4"), found.get("no-pdf-30"));
+        assertEquals(set(), found.get("not-pdf-twice"), "u1's export without properties passes no comparison");
+        assertEquals(set("u1", "u4"), found.get("not-pdf"));
+        assertEquals(set("u1"), found.get("stopped-csv"), "csv on D-2 (previous 2 days), none in the last 2");
+        assertEquals(set("u1"), found.get("pdf-regularly"), "u1: periods 0 and 3; u2: period 4 only");
+        assertEquals(set("u1", "u3", "u4"), found.get("either-7"), "u1's invite on D-7 is outside; its create on D-1 counts");
+        assertEquals(set("u3", "u4"), found.get("both-7"));
+        assertEquals(set("u2"), found.get("neither-7"));
+        assertEquals(set("u4"), found.get("created-then-invited-7"), "u3: the same instant is not in order; u1: wrong order");
+        assertEquals(set("u2", "u4"), found.get("created-then-invited-30"));
+        assertEquals(set("u4"), found.get("three-steps"));
+        assertEquals(set("u3", "u4"), found.get("first-project-7"), "u1 created a project in February");
+        assertEquals(set("u1", "u4"), found.get("first-export-30"), "u2's first export, D-30, is outside");
+        assertEquals(set("a1"), found.get("account-pdf-twice"), "an account counts its users' events");
     }
 
     @Test
