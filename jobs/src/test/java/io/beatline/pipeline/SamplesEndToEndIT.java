@@ -15,6 +15,7 @@ import io.beatline.crm.CrmQuarantine;
 import io.beatline.engagement.UserEngagement;
 import io.beatline.ingest.EventsQuarantine;
 import io.beatline.ingest.IngestedBatches;
+import io.beatline.ingest.Identities;
 import io.beatline.ingest.SilverEvents;
 import io.beatline.metrics.MetricDefinitions;
 import io.beatline.metrics.MetricValues;
@@ -66,7 +67,8 @@ class SamplesEndToEndIT {
         // the two daily runs are the shared sample lake's (testing/SampleLake), which this test goes on with in a copy
         TestLake lake = SampleLake.copyTo(dir);
         Cli second = SampleLake.runs().get(1);
-        assertTrue(second.out().contains("landing 2026-06-30, 3 files"), second.out());
+        assertTrue(second.out().contains("landing 2026-06-30, 4 files"), second.out());
+        stitchedUsers(lake, SampleLake.runs().get(0), second);
 
         List<Row> ingests = lake.table(PipelineRuns.TABLE).filter("job = 'ingest-events' AND status = 'succeeded'").collectAsList();
         assertEquals(2, ingests.size());
@@ -115,8 +117,8 @@ class SamplesEndToEndIT {
                 .count() > 0, "the samples deliver late events");
         double experience = lake.table(UserEngagement.TABLE).filter("as_of_date = DATE'2026-06-29'")
                 .agg(org.apache.spark.sql.functions.sum("experience")).first().getDouble(0);
-        double weights = lake.table(SilverEvents.TABLE)
-                .filter("counted AND user_id IS NOT NULL AND event_date <= DATE'2026-06-29'")
+        double weights = Identities.attribute(lake.table(SilverEvents.TABLE), lake.table(Identities.TABLE))
+                .filter("counted AND event_date <= DATE'2026-06-29'")
                 .agg(org.apache.spark.sql.functions.sum("weight")).first().getDouble(0);
         assertEquals(weights, experience, 1e-6, "2026-06-29 now counts every event dated on or before it");
 
@@ -130,6 +132,33 @@ class SamplesEndToEndIT {
                 .forEach(table -> assertEquals(versions.get(table), lake.version(table), table.name() + " changed"));
         RECOMPUTED.forEach(table -> assertEquals(recomputedBefore.get(table), sorted(lake, table, "true"),
                 table.name() + " rows changed"));
+    }
+
+    /**
+     * The samples' sign-ups (data-samples/raw/events/dt=2026-06-29 and 06-30, part-signups.jsonl):
+     * anon-trial-01 browses on Jun 27-28 and becomes u-000901 on Jun 29, then is also used by
+     * u-000902 (a conflict); anon-trial-02 becomes u-000903 on Jun 30; and a link on Jun 30 gives
+     * the May 17 anonymous api_call of anon-a39538 to u-000011.
+     */
+    private static void stitchedUsers(TestLake lake, Cli first, Cli second) {
+        assertTrue(first.out().contains("1 anonymous ids linked to users"), first.out());
+        assertTrue(second.out().contains("2 anonymous ids linked to users, 1 identity conflicts"), second.out());
+        assertEquals(List.of("anon-a39538 u-000011", "anon-trial-01 u-000901", "anon-trial-02 u-000903"),
+                lake.table(Identities.TABLE).orderBy("anonymous_id").collectAsList().stream()
+                        .map(r -> r.getAs("anonymous_id") + " " + r.getAs("user_id")).toList());
+        assertEquals(1, lake.table(Identities.CONFLICTS).filter("anonymous_id = 'anon-trial-01' AND user_id = 'u-000902'").count());
+        Row signedUp = lake.table(UserEngagement.TABLE).filter("as_of_date = DATE'2026-06-30' AND user_id = 'u-000901'").first();
+        // view_dashboard Jun 27 and 28, login and complete_profile Jun 29 (1 each), three exports (weight 2); page_view excluded
+        assertEquals(java.sql.Date.valueOf("2026-06-27"), signedUp.getAs("first_seen_date"), "the pre-sign-up session counts");
+        assertEquals(10.0, (double) signedUp.getAs("experience"), 1e-9);
+        assertEquals(1, (int) signedUp.getAs("onboarding_steps_done"), "complete_profile, done logged out after the link");
+        assertEquals(1, lake.table(UserDailyActivity.TABLE)
+                .filter("user_id = 'u-000011' AND activity_date = DATE'2026-05-17' AND event = 'api_call'").count(),
+                "a link landing six weeks later corrects May 17");
+        assertTrue(lake.table(SegmentMembership.TABLE).filter("as_of_date = DATE'2026-06-30' AND segment_id = 'pdf-exporters'"
+                + " AND entity_id = 'u-000901'").count() == 1, "three PDF exports, one of them logged out");
+        assertTrue(lake.table(SegmentMembership.TABLE).filter("as_of_date = DATE'2026-06-30' AND segment_id = 'created-then-invited'"
+                + " AND entity_id = 'u-000903'").count() == 1, "created a dashboard logged out, then invited a teammate");
     }
 
     private static Cli backfill(TestLake lake) {
