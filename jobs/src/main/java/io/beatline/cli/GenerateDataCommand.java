@@ -41,6 +41,11 @@ final class GenerateDataCommand implements Callable<Integer> {
     @Option(names = "--crm-every-days", defaultValue = "7", description = "A CRM snapshot every N days, and on the last day (default ${DEFAULT-VALUE}).")
     int crmEveryDays;
 
+    @Option(names = "--anonymous-share", defaultValue = "0",
+            description = "Share of the users' events sent logged out, with only the device's anonymous id; each device is linked"
+                    + " by its user's first logged-in event of a day, some links land late, a few devices are shared (default ${DEFAULT-VALUE}).")
+    double anonymousShare;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -53,7 +58,8 @@ final class GenerateDataCommand implements Callable<Integer> {
         BeatlineConfig config = configOptions.load();
         GeneratorOptions options;
         try {
-            options = new GeneratorOptions(out, users, accounts, days, eventsPerDay, filesPerDay, seed, endDate, crmEveryDays);
+            options = new GeneratorOptions(out, users, accounts, days, eventsPerDay, filesPerDay, seed, endDate, crmEveryDays,
+                    anonymousShare);
         } catch (IllegalArgumentException e) {
             throw new BeatlineException(BeatlineException.Kind.USAGE, "generate-data: " + e.getMessage());
         }

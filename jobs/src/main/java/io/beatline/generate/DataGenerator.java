@@ -27,7 +27,10 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Users follow a profile: steady, rising, declining, gone dormant, or back after a pause;
  * a few are new, some never act. The event mix is skewed (logins and dashboards dominate). A
- * small share of events arrive late, twice, or broken, so ingestion has real work to do.
+ * small share of events arrive late, twice, or broken, so ingestion has real work to do. With an
+ * anonymous share, users also act logged out on their devices: new users browse before they
+ * sign up, each device is linked by its user's first event of a day (a link delivered late
+ * re-attributes the days before it), and a few devices are shared by two users.
  */
 public final class DataGenerator {
 
@@ -179,13 +182,23 @@ public final class DataGenerator {
             double expected = options.eventsPerDay() * weights[u] / total;
             int count = (int) expected + (random.nextDouble() < expected - Math.floor(expected) ? 1 : 0);
             User user = users.get(u);
+            if (options.anonymousShare() > 0 && user.profile() == Profile.NEW && day < user.pivotDay()
+                    && day >= user.pivotDay() - 2) {
+                // a pre-sign-up session: browsing logged out on the device the user signs up from
+                for (int e = 0; e < 3; e++) {
+                    lines.add(eventLine(user, e == 0 ? "page_view" : "view_dashboard", date, random, Identity.ANONYMOUS, u));
+                }
+            }
             for (int e = 0; e < count; e++) {
                 String event = pickEvent(random);
                 // onboarding steps: done early in a user's life, by most users
                 if (e == 0 && random.nextDouble() < 0.08) {
                     event = ONBOARDING[random.nextInt(ONBOARDING.length)];
                 }
-                String line = eventLine(user, event, date, random);
+                // with anonymous events: the day's first event identifies (links the device), then a share is logged out
+                Identity identity = options.anonymousShare() == 0 ? Identity.USER
+                        : e == 0 ? Identity.LINKED : random.nextDouble() < options.anonymousShare() ? Identity.ANONYMOUS : Identity.USER;
+                String line = eventLine(user, event, date, random, identity, u);
                 double fate = random.nextDouble();
                 if (fate < 0.004) {
                     carried.computeIfAbsent(date.plusDays(1 + random.nextInt(3)), d -> new ArrayList<>()).add(line); // late
@@ -219,7 +232,23 @@ public final class DataGenerator {
         return EVENTS[0];
     }
 
-    private String eventLine(User user, String event, LocalDate date, SplittableRandom random) {
+    /**
+     * Who an event names: {@code USER} its user (and, as ever, 0.5% a stray anonymous id instead),
+     * {@code ANONYMOUS} only the user's device, {@code LINKED} both (an identify).
+     */
+    enum Identity { USER, ANONYMOUS, LINKED }
+
+    /**
+     * The device (anonymous id) of user {@code index} (user number index + 1, as in its id): its
+     * own, {@code dev-<number>}, except that every 100th user shares the previous user's device
+     * (a shared computer: one of the two links is a conflict).
+     */
+    private static String device(int index) {
+        int number = index + 1;
+        return String.format("dev-%06d", number % 100 == 0 ? number - 1 : number);
+    }
+
+    private String eventLine(User user, String event, LocalDate date, SplittableRandom random, Identity identity, int index) {
         // office hours in UTC, with a tail into the night
         long second = (long) (7 * 3600 + Math.abs(random.nextGaussian()) * 5 * 3600) % 86400;
         LocalDateTime local = date.atStartOfDay().plusSeconds(second).plusNanos(random.nextInt(1000) * 1_000_000L);
@@ -238,10 +267,17 @@ public final class DataGenerator {
                 : random.nextDouble() < 0.1 ? null : accounts.get(user.account()).id();
         StringBuilder line = new StringBuilder(200);
         line.append("{\"event_id\":\"").append(eventId).append("\",\"event\":\"").append(event).append('"');
-        if (random.nextDouble() < 0.005) {
-            line.append(",\"anonymous_id\":\"anon-").append(Long.toHexString(random.nextLong() & 0xffffff)).append('"');
+        if (identity == Identity.USER) {
+            if (random.nextDouble() < 0.005) {
+                line.append(",\"anonymous_id\":\"anon-").append(Long.toHexString(random.nextLong() & 0xffffff)).append('"');
+            } else {
+                line.append(",\"user_id\":\"").append(user.id()).append('"');
+            }
         } else {
-            line.append(",\"user_id\":\"").append(user.id()).append('"');
+            if (identity == Identity.LINKED) {
+                line.append(",\"user_id\":\"").append(user.id()).append('"');
+            }
+            line.append(",\"anonymous_id\":\"").append(device(index)).append('"');
         }
         if (account != null) {
             line.append(",\"account_id\":\"").append(account).append('"');

@@ -21,7 +21,7 @@ class DataGeneratorTest {
 
     private DataGenerator.Summary generate(Path out, long seed) {
         return new DataGenerator(new GeneratorOptions(out.toString(), 40, 5, 10, 300, 2, seed,
-                LocalDate.parse("2026-01-10"), 7), new Configuration()).generate();
+                LocalDate.parse("2026-01-10"), 7, 0), new Configuration()).generate();
     }
 
     @Test
@@ -42,6 +42,27 @@ class DataGeneratorTest {
         try (Stream<Path> files = Files.walk(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".crc")), "no checksum side files");
         }
+    }
+
+    @Test
+    void anAnonymousShareSendsThatShareLoggedOutAndLinksEveryDevice() throws IOException {
+        new DataGenerator(new GeneratorOptions(dir.toString(), 200, 5, 10, 2000, 2, 3, LocalDate.parse("2026-01-10"), 7, 0.2),
+                new Configuration()).generate();
+        List<String> lines = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir.resolve("events"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".gz")).toList()) {
+                try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().forEach(lines::add);
+                }
+            }
+        }
+        long anonymous = lines.stream().filter(l -> l.contains("\"anonymous_id\":\"dev-") && !l.contains("\"user_id\"")).count();
+        long linked = lines.stream().filter(l -> l.contains("\"anonymous_id\":\"dev-") && l.contains("\"user_id\"")).count();
+        double share = (double) anonymous / lines.size();
+        assertTrue(share > 0.12 && share < 0.25, "logged-out share " + share);
+        assertTrue(linked > 500, "each active user's first event of a day links its device: " + linked);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"user_id\":\"u-000100\"") && l.contains("dev-000099")),
+                "user 100 shares user 99's device");
     }
 
     @Test
