@@ -281,10 +281,21 @@ public final class EventsIngestJob extends Stage {
      * Returns the run-log words: ids linked, conflicts recorded.
      */
     private String link(Dataset<Row> accepted, List<LocalDate> landingDates) {
+        Dataset<Row> links = Identities.links(accepted).localCheckpoint();
+        if (links.isEmpty() && !holdsRows(Identities.TABLE, "link_landing_date", landingDates)
+                && !holdsRows(Identities.CONFLICTS, "landing_date", landingDates)) {
+            // most landings carry no link: nothing to compute, and no commit once the tables exist
+            for (TableSpec table : List.of(Identities.TABLE, Identities.CONFLICTS)) {
+                if (!store.exists(table)) {
+                    store.replaceAll(table, store.read(table));
+                }
+            }
+            return "";
+        }
         Object[] dates = landingDates.stream().map(Date::valueOf).toArray();
         Dataset<Row> existing = store.read(Identities.TABLE).filter(col("link_landing_date").isin(dates).unary_$bang());
         Dataset<Row> existingConflicts = store.read(Identities.CONFLICTS).filter(col("landing_date").isin(dates).unary_$bang());
-        Identities.Update update = Identities.update(existing, existingConflicts, Identities.links(accepted));
+        Identities.Update update = Identities.update(existing, existingConflicts, links);
         Dataset<Row> identities = update.identities().localCheckpoint();
         Dataset<Row> conflicts = update.conflicts().localCheckpoint();
         long linked = replaceIfChanged(Identities.TABLE, identities, "link_landing_date", landingDates);
@@ -294,17 +305,20 @@ public final class EventsIngestJob extends Stage {
     }
 
     /**
-     * Replaces the rows of {@code landingDates} in an identity table (creating it, empty or not, on
-     * the first ingestion, so that a BI tool finds it), but commits nothing when there are no rows
-     * to write and none to replace (most landings carry no new link): a Delta commit is the larger
-     * part of a small landing's cost.
+     * Replaces the rows of {@code landingDates} in an identity table, but commits nothing when
+     * there are no rows to write and none to replace: a Delta commit is the larger part of a
+     * small landing's cost.
      */
     private long replaceIfChanged(TableSpec table, Dataset<Row> rows, String landingColumn, List<LocalDate> landingDates) {
-        String landings = SqlPredicates.in(landingColumn, landingDates);
-        if (store.exists(table) && rows.isEmpty() && store.read(table).filter(landings).isEmpty()) {
+        if (store.exists(table) && rows.isEmpty() && !holdsRows(table, landingColumn, landingDates)) {
             return 0;
         }
-        return store.replace(table, rows, landings);
+        return store.replace(table, rows, SqlPredicates.in(landingColumn, landingDates));
+    }
+
+    /** Whether an identity table holds rows of {@code landingDates} (from an earlier ingestion of them). */
+    private boolean holdsRows(TableSpec table, String landingColumn, List<LocalDate> landingDates) {
+        return store.exists(table) && !store.read(table).filter(SqlPredicates.in(landingColumn, landingDates)).isEmpty();
     }
 
     /** {@code count} raw rows of one outcome ({@code accepted}, {@code duplicate} or {@code quarantined}). */
