@@ -115,7 +115,7 @@ public final class ActivityJob extends Stage {
         long attributed = totals.isNullAt(0) ? 0 : totals.getLong(0);
         long unlinked = totals.isNullAt(1) ? 0 : totals.getLong(1);
         return attributed + unlinked == 0 ? "" : "; " + attributed + " anonymous events counted for their linked users, "
-                + unlinked + " of ids not linked";
+                + unlinked + " of ids never linked counted for nobody";
     }
 
     /** The distinct dates of a one-column frame, sorted. */

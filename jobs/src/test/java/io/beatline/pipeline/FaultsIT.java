@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.ActorDailyActivity;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.cli.Cli;
@@ -16,6 +17,7 @@ import io.beatline.crm.CrmEntity;
 import io.beatline.crm.CrmQuarantine;
 import io.beatline.engagement.UserEngagement;
 import io.beatline.ingest.EventsQuarantine;
+import io.beatline.ingest.Identities;
 import io.beatline.ingest.SilverEvents;
 import io.beatline.metrics.MetricValues;
 import io.beatline.segments.SegmentChanges;
@@ -50,7 +52,8 @@ class FaultsIT {
 
     static final String AS_OF = "2026-06-30";
     /** The tables a run produces, compared row for row (run ids and run times left out). */
-    static final List<TableSpec> COMPARED = List.of(SilverEvents.TABLE, EventsQuarantine.TABLE, UserDailyActivity.TABLE,
+    static final List<TableSpec> COMPARED = List.of(SilverEvents.TABLE, EventsQuarantine.TABLE, Identities.TABLE,
+            Identities.CONFLICTS, ActorDailyActivity.TABLE, UserDailyActivity.TABLE,
             UserMonthlyActivity.TABLE, CrmEntity.COMPANIES.table, CrmEntity.END_USERS.table, CrmEntity.LICENSES.table,
             CrmQuarantine.TABLE, UserEngagement.TABLE, AccountKpis.TABLE, MetricValues.TABLE, SegmentMembership.TABLE,
             SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentSummary.TABLE);
