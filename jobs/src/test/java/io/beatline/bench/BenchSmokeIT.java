@@ -30,12 +30,12 @@ class BenchSmokeIT {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        boolean finished = bench.waitFor(20, TimeUnit.MINUTES);
+        boolean finished = bench.waitFor(30, TimeUnit.MINUTES);
         if (!finished) {
             bench.destroyForcibly();
         }
         String text = Files.readString(output);
-        assertTrue(finished, "scripts/bench --smoke did not finish in 20 minutes:\n" + text);
+        assertTrue(finished, "scripts/bench --smoke did not finish in 30 minutes:\n" + text);
         assertEquals(0, bench.exitValue(), text);
         for (String row : new String[] {"daily run (whole process)", "  ingest-events", "  segments",
             "no-op run (whole process)", "duckdb full recompute", "peak RSS, daily run", "daily run / duckdb"}) {
