@@ -138,20 +138,21 @@ class FaultsIT {
             long before = commits(table);
             Path log = dir.resolve("killed-" + stage + ".log");
             Process run = start(lake, log);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            // a safety net, not a timing assertion: a loaded machine runs the six stages slowly
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (commits(table) == before && run.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertTrue(run.isAlive() && commits(table) > before, "stage " + (stage + 1) + " made no commit in "
-                    + LAST_COMMITS.get(stage) + " before the run ended: " + Files.readString(log, StandardCharsets.UTF_8));
+                    + LAST_COMMITS.get(stage) + " before the run ended or 10 minutes passed: " + Files.readString(log, StandardCharsets.UTF_8));
             run.destroyForcibly();
             run.waitFor();
             kills.add(LAST_COMMITS.get(stage));
-            // every table that exists reads
-            try (Stream<Path> logs = Files.walk(lake)) {
-                for (Path deltaLog : logs.filter(p -> p.getFileName().toString().equals("_delta_log")).toList()) {
-                    TestSpark.session().read().format("delta").load(deltaLog.getParent().toString()).count();
-                }
+        }
+        // every table the killed runs left reads (checked once: a kill touches only what its stage writes)
+        try (Stream<Path> logs = Files.walk(lake)) {
+            for (Path deltaLog : logs.filter(p -> p.getFileName().toString().equals("_delta_log")).toList()) {
+                TestSpark.session().read().format("delta").load(deltaLog.getParent().toString()).count();
             }
         }
         assertTrue(Files.exists(lake.resolve("meta/_beatline.lock")), "the last killed run's lock is still there");
