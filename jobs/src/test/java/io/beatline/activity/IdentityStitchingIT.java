@@ -138,7 +138,7 @@ class IdentityStitchingIT {
         assertEquals("acc_X", users.get("u_new").getAs("account_id"), "the account of the latest event, an anonymous one");
         assertUser(users.get("u_old"), 1, 1, "2026-04-01", "2026-04-01", 1, "new", 0);
 
-        assertEquals(rows(Identities.TABLE, "dev1 u_new 2026-04-01 09:30:00.0 s1 2026-04-01"), rows(Identities.TABLE));
+        assertEquals(sorted("dev1 u_new 2026-04-01 09:30:00.0 s1 2026-04-01"), rows(Identities.TABLE));
         assertEquals(0, lake.table(Identities.CONFLICTS).count());
         assertEquals(2, lake.table(SilverEvents.TABLE).filter("anonymous_id IN ('dev2', 'dev_never')").count(),
                 "unlinked anonymous events are kept in silver");
@@ -162,11 +162,11 @@ class IdentityStitchingIT {
         assertEquals(2L, activity.get("u_old 2026-04-02 login") + activity.get("u_new 2026-04-02 login"));
         assertFalse(activity.containsKey("u_old 2026-03-30 view_pricing"), "dev1 stays u_new's: the first link wins");
 
-        assertEquals(rows(Identities.TABLE,
+        assertEquals(sorted(
                         "dev1 u_new 2026-04-01 09:30:00.0 s1 2026-04-01",
                         "dev2 u_old 2026-04-02 08:00:00.0 s2 2026-04-02"),
                 rows(Identities.TABLE));
-        assertEquals(rows(Identities.CONFLICTS,
+        assertEquals(sorted(
                         "dev1 u_old s4 2026-03-31 12:00:00.0 2026-04-02",
                         "dev2 u_new s3 2026-04-02 09:00:00.0 2026-04-02"),
                 rows(Identities.CONFLICTS));
@@ -188,7 +188,7 @@ class IdentityStitchingIT {
         return lake.table(table).collectAsList().stream().map(IdentityStitchingIT::text).sorted().toList();
     }
 
-    private static List<String> rows(TableSpec table, String... expected) {
+    private static List<String> sorted(String... expected) {
         return List.of(expected).stream().sorted().toList();
     }
 
