@@ -24,12 +24,14 @@ class BenchSmokeIT {
     @Test
     void theHarnessRunsEndToEndAndTheReferenceAgrees() throws IOException, InterruptedException {
         Path output = dir.resolve("bench.out");
-        Process bench = new ProcessBuilder("bash", BeatlineProcesses.ROOT.resolve("scripts/bench").toString(), "--smoke",
+        ProcessBuilder builder = new ProcessBuilder("bash", BeatlineProcesses.ROOT.resolve("scripts/bench").toString(), "--smoke",
                 dir.resolve("work").toString())
                 .directory(BeatlineProcesses.ROOT.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+                .redirectOutput(output.toFile());
+        // every JVM the bench starts is short-lived at this scale (BeatlineProcesses.SHORT_JVM_OPTIONS)
+        builder.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", BeatlineProcesses.SHORT_JVM_OPTIONS));
+        Process bench = builder.start();
         boolean finished = bench.waitFor(30, TimeUnit.MINUTES);
         if (!finished) {
             bench.destroyForcibly();

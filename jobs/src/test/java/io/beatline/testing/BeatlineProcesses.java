@@ -65,10 +65,19 @@ public final class BeatlineProcesses {
                 mainClass);
     }
 
+    /**
+     * JIT options for the short JVMs the tests start: on their tiny data the C2 compiler's threads
+     * took more CPU than the work itself (a cold `ingest-events` of 1,214 events: 100 s of CPU, 51 s
+     * with C1 only, docs/benchmarks.md). The long test JVMs keep both compilers: C1 only made
+     * EventsIngestTest's JVM slower. The product's launcher keeps the JVM's defaults.
+     */
+    public static final List<String> SHORT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
     /** `java` on Java 17 with Spark's JVM options, a heap, a log4j2 configuration and a class path. */
     public static List<String> java(String classPath, String heap, Path log4j, String mainClass) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions());
+        command.addAll(SHORT_JVM_OPTIONS);
         command.addAll(List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath, mainClass));
         return command;
     }

@@ -34,7 +34,7 @@ public final class SampleLake {
         if (lake == null) {
             try {
                 Path root = Files.createTempDirectory("beatline-sample-lake");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+                deleteOnExit(root);
                 TestLake built = new TestLake(root);
                 List<Cli> done = new ArrayList<>();
                 for (String date : DATES) {
@@ -94,6 +94,11 @@ public final class SampleLake {
     public static List<String> configArgs(TestLake lake) {
         return List.of("--config", SHIPPED_CONFIG.toString(), "--conf", "raw=\"" + SAMPLES + "\"",
                 "--conf", "lake=\"" + lake.lake + "\"", "--conf", "spark.conf.\"spark.sql.shuffle.partitions\"=2");
+    }
+
+    /** Deletes {@code root} when the test JVM ends. */
+    static void deleteOnExit(Path root) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
     }
 
     private static void delete(Path root) {
