@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -50,16 +52,43 @@ public final class LakeLock {
                             + " again. If that job is gone (its host was lost), delete " + path + " and rerun.", null);
                 }
                 LOG.warn("Taking over the lake lock {} from a process that is no longer running ({})", path, other.strip());
-                fs.delete(path, false);
-                // two jobs may both have seen the dead holder: the one whose line is in the file holds it
-                if (!tryCreate(fs, path, holder) || !read(fs, path).strip().equals(holder)) {
-                    throw BeatlineException.jobFailure("Another beatline job took the lake lock " + path
-                            + " at the same moment (" + read(fs, path).strip() + "); wait for it and run this again.", null);
-                }
+                takeOver(fs, path, other, holder);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take the lake lock " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Replaces a dead holder's lock with this job's. Two jobs may both have seen the dead holder:
+     * on a local file system they take turns under an operating-system lock on
+     * {@code _beatline.lock.takeover} (the kernel drops it if its process dies), and the second
+     * finds the first's line in the lock and stops; before, the second deleted the first's fresh
+     * lock and both ran. Elsewhere the job whose line ends up in the file holds it.
+     */
+    private static void takeOver(FileSystem fs, Path path, String dead, String holder) throws IOException {
+        if (fs instanceof LocalFileSystem local) {
+            java.nio.file.Path guard = local.pathToFile(path.suffix(".takeover")).toPath();
+            try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock turn = channel.lock()) {
+                if (read(fs, path).equals(dead)) {
+                    fs.delete(path, false);
+                }
+                if (!tryCreate(fs, path, holder)) {
+                    throw tookAtTheSameMoment(fs, path);
+                }
+            }
+            return;
+        }
+        fs.delete(path, false);
+        if (!tryCreate(fs, path, holder) || !read(fs, path).strip().equals(holder)) {
+            throw tookAtTheSameMoment(fs, path);
+        }
+    }
+
+    private static BeatlineException tookAtTheSameMoment(FileSystem fs, Path path) throws IOException {
+        return BeatlineException.jobFailure("Another beatline job took the lake lock " + path
+                + " at the same moment (" + read(fs, path).strip() + "); wait for it and run this again.", null);
     }
 
     public static synchronized void release(SparkSession spark, Lake lake) {
