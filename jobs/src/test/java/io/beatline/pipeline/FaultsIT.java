@@ -171,8 +171,9 @@ class FaultsIT {
 
     /**
      * Starts a second run beside {@code first} and waits until one of the two has stopped, exit 1
-     * and the lock message; returns the other, still running, with its log. Should the stopped one be slow, the winner may be past its first stage's commit by
-     * then: it is killed where it is, which is as good a point as any for the rest of the test.
+     * and the lock message; returns the other, still running, with its log. Should the stopped one
+     * be slow, the winner may be past its first stage's commit by then: it is killed where it is,
+     * which is as good a point as any for the rest of the test.
      */
     Running winnerOfTwoAtOnce(Running first, Path lake) throws Exception {
         Running second = new Running(start(lake, dir.resolve("second.log")), dir.resolve("second.log"));
