@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/bench at its smoke scale, as a user runs it: it generates the data, computes two
- * histories, times the daily and the no-op run and the DuckDB reference, passes the differential
+ * scripts/bench at its smoke scale, as a user runs it: it generates the data, computes a
+ * 5-day history, times the daily and the no-op run and the DuckDB reference, passes the differential
  * check and prints the table. No figure is asserted: the benchmark measures, the tests check.
  */
 class BenchSmokeIT {
@@ -43,7 +43,7 @@ class BenchSmokeIT {
             "no-op run (whole process)", "duckdb full recompute", "peak RSS, daily run", "daily run / duckdb"}) {
             assertTrue(text.contains(row), "the table has a row '" + row + "':\n" + text);
         }
-        assertTrue(text.contains("3-day history") && text.contains("6-day history"), text);
-        assertEquals(2, text.split("differential check for 2026-06-30: passed", -1).length - 1, text);
+        assertTrue(text.contains("5-day history"), text);
+        assertEquals(1, text.split("differential check for 2026-06-30: passed", -1).length - 1, text);
     }
 }
