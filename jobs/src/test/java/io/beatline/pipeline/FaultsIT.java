@@ -139,12 +139,8 @@ class FaultsIT {
             run.waitFor();
             kills.add(LAST_COMMITS.get(stage));
         }
-        // every table the killed runs left reads (checked once: a kill touches only what its stage writes)
-        try (Stream<Path> logs = Files.walk(lake)) {
-            for (Path deltaLog : logs.filter(p -> p.getFileName().toString().equals("_delta_log")).toList()) {
-                TestSpark.session().read().format("delta").load(deltaLog.getParent().toString()).count();
-            }
-        }
+        // every table the killed runs left must read: the rerun reads each one it builds on, and the comparison
+        // below every table a run writes (a separate pass over them cost 1.5 minutes of CI and proved no more)
         assertTrue(Files.exists(lake.resolve("meta/_beatline.lock")), "the last killed run's lock is still there");
 
         Cli rerun = Cli.run(beatlineArgs(lake).toArray(String[]::new));
