@@ -28,6 +28,16 @@ public final class SqlPredicates {
         return "`" + column + "` = " + literal(value);
     }
 
+    /** {@code column IS NULL}. */
+    public static String isNull(String column) {
+        return "`" + column + "` IS NULL";
+    }
+
+    /** {@code column >= value}. */
+    public static String atLeast(String column, Object value) {
+        return "`" + column + "` >= " + literal(value);
+    }
+
     /** The parts joined with {@code AND}, each in parentheses. */
     public static String and(String... parts) {
         return join(" AND ", parts);

@@ -121,6 +121,18 @@ public final class TableStore {
     }
 
     /**
+     * Replaces every row, the schema and the partitioning of a table written in an older layout,
+     * in one commit (a migration). Returns the rows written.
+     */
+    public long rebuild(TableSpec table, Dataset<Row> rows) {
+        conform(table, rows).write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+                .option("overwriteSchema", "true").mode(SaveMode.Overwrite).save(lake.path(table));
+        long written = lastCommitOutputRows(table);
+        describe(table);
+        return written;
+    }
+
+    /**
      * Appends {@code rows} in one commit: for log tables such as the run log. A column that a
      * newer beatline added to the table's schema is added to an existing table.
      */

@@ -5,13 +5,14 @@ import static io.beatline.crm.CrmColumn.required;
 
 import io.beatline.core.TableSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The CRM extracts of SPEC 2.2. Each lands as full snapshots in {@code crm/<name>/dt=D/} and is
- * kept in {@code silver/<name>}, one partition per snapshot date, with its custom columns.
+ * kept in {@code silver/<name>} as versions (see {@link CrmVersions}), with its custom columns.
  */
 public enum CrmEntity {
     COMPANIES("companies", List.of("company_id"),
@@ -71,8 +72,12 @@ public enum CrmEntity {
     /** The raw zone folder of every entity, {@code crm/}, and its source's prefix in meta/ingested_batches. */
     public static final String SOURCE_PREFIX = "crm/";
 
-    /** Columns beatline adds to every CRM row. */
-    public static final List<String> LINEAGE = List.of("snapshot_date", "source_file", "run_id");
+    /**
+     * Columns beatline adds to every CRM row (and snapshot_date, which older lakes had): an
+     * extract's column of one of these names is not a custom column.
+     */
+    public static final List<String> LINEAGE = List.of(CrmVersions.VALID_FROM, CrmVersions.VALID_TO, CrmVersions.ROW_HASH,
+            "snapshot_date", "source_file", "run_id");
 
     public final String entityName;
     public final List<String> key;
@@ -87,13 +92,27 @@ public enum CrmEntity {
         for (CrmColumn column : columns) {
             schema = schema.add(column.name(), column.kind().type, !column.required(), column.description());
         }
-        schema = schema.add("snapshot_date", DataTypes.DateType, false, "the snapshot (`dt=` folder) the row is from")
-                .add("source_file", DataTypes.StringType, false, "the file it was read from")
-                .add("run_id", DataTypes.StringType, false, "the ingestion run that wrote it");
+        schema = schema.add(CrmVersions.VALID_FROM, DataTypes.DateType, false,
+                        "the snapshot date this version of the record first appeared on")
+                .add(CrmVersions.VALID_TO, DataTypes.DateType, true,
+                        "the snapshot date it changed or vanished on; null while it is current")
+                .add(CrmVersions.ROW_HASH, DataTypes.StringType, false,
+                        "SHA-256 of the version's columns: a record whose hash is unchanged in a new snapshot keeps its version")
+                .add("source_file", DataTypes.StringType, false, "the file the version was first read from")
+                .add("run_id", DataTypes.StringType, false, "the ingestion run that first wrote it");
         List<String> tableKey = new ArrayList<>(key);
-        tableKey.add("snapshot_date");
-        this.table = new TableSpec("silver", entityName, schema, tableKey, List.of("snapshot_date"),
-                "one row per " + entityName.replaceAll("s$", "").replace("_", " ") + " per snapshot date", true);
+        tableKey.add(CrmVersions.VALID_FROM);
+        // partitioned by valid_to: a day's snapshot rewrites only the current versions and adds the ones it closed
+        this.table = new TableSpec("silver", entityName, schema, tableKey, List.of(CrmVersions.VALID_TO),
+                "one row per version of a " + entityName.replaceAll("s$", "").replace("_", " ")
+                        + " (valid_from to valid_to)", true);
+    }
+
+    /** The entity's own columns in table order, then the custom columns given: what a version's row_hash covers. */
+    public List<String> dataColumns(Collection<String> customColumns) {
+        List<String> names = new ArrayList<>(columns.stream().map(CrmColumn::name).toList());
+        customColumns.stream().sorted().forEach(names::add);
+        return names;
     }
 
     /** The raw zone folder: {@code crm/<name>}. */

@@ -2,6 +2,8 @@ package io.beatline.crm;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.signum;
+import static org.apache.spark.sql.functions.sum;
 
 import io.beatline.config.CustomFieldType;
 import io.beatline.core.BeatlineException;
@@ -23,6 +25,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -121,6 +125,7 @@ public final class CrmIngestJob extends Stage {
     private JobResult ingest(Map<CrmEntity, List<LocalDate>> dates, LocalDate runDate, IngestOptions options) {
         return JobRunner.run(context, JOB, runDate, runId -> {
             recordInterrupted(runId);
+            String migrated = migrateWholeSnapshots();
             List<LandedBatch> batches = new ArrayList<>();
             Map<CrmEntity, List<LandedBatch>> byEntity = new EnumMap<>(CrmEntity.class);
             Map<String, Map<LocalDate, String>> ingested = IngestedBatches.fingerprints(store);
@@ -138,15 +143,16 @@ public final class CrmIngestJob extends Stage {
             String stray = Arrays.stream(CrmEntity.values()).map(entity -> raw.strayNote(entity.source()))
                     .collect(Collectors.joining());
             if (batches.isEmpty()) {
-                return new JobResult(RowCounts.NONE, "no new CRM snapshot; nothing to do" + stray);
+                return new JobResult(RowCounts.NONE, migrated + "no new CRM snapshot; nothing to do" + stray);
             }
             List<JobResult.Part> parts = new ArrayList<>();
+            Map<String, Set<LocalDate>> withRecords = IngestedBatches.landingsWithRows(store);
             List<Dataset<Row>> quarantined = new ArrayList<>();
             Map<LandedBatch, RowCounts> counted = new LinkedHashMap<>();
             RowCounts total = RowCounts.NONE;
             for (Map.Entry<CrmEntity, List<LandedBatch>> entry : byEntity.entrySet()) {
                 JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, options.skipCorruptFiles(),
-                        quarantined, counted);
+                        quarantined, counted, withRecords.getOrDefault(entry.getKey().source(), Set.of()));
                 parts.add(part);
                 total = total.plus(part.counts());
             }
@@ -157,7 +163,7 @@ public final class CrmIngestJob extends Stage {
             Dataset<Row> allQuarantined = quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
             store.replace(CrmQuarantine.TABLE, allQuarantined, theseSnapshots);
             IngestedBatches.record(store, counted, runId);
-            String summary = parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; ")) + stray;
+            String summary = migrated + parts.stream().map(p -> p.name() + " " + p.message()).collect(Collectors.joining("; ")) + stray;
             return new JobResult(total, summary, parts);
         });
     }
@@ -193,7 +199,7 @@ public final class CrmIngestJob extends Stage {
 
     private JobResult.Part ingestEntity(CrmEntity entity, List<LandedBatch> batches, String runId,
                                         boolean skipCorruptFiles, List<Dataset<Row>> quarantined,
-                                        Map<LandedBatch, RowCounts> ingested) {
+                                        Map<LandedBatch, RowCounts> ingested, Set<LocalDate> earlierSnapshots) {
         List<Row> rows = new ArrayList<>();
         TreeSet<String> customColumns = new TreeSet<>();
         for (LandedBatch batch : batches) {
@@ -237,9 +243,9 @@ public final class CrmIngestJob extends Stage {
                     reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);
         }
         batches.forEach(batch -> ingested.put(batch, bySnapshot.getOrDefault(batch.landingDate(), RowCounts.NONE)));
-        long written = store.replacePartitions(entity.table,
-                classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
-                batches.stream().map(LandedBatch::landingDate).toList());
+        long written = bySnapshot.values().stream().mapToLong(RowCounts::written).sum();
+        String versions = storeVersions(entity, classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
+                customTypes.keySet(), batches.stream().map(LandedBatch::landingDate).toList(), bySnapshot, earlierSnapshots);
         quarantined.add(classified.filter(col("reason").isNotNull())
                 .select(col("snapshot_date"), lit(entity.entityName).as("entity"), col("source_file"), col("raw"),
                         col("reason"), col("run_id")));
@@ -247,8 +253,86 @@ public final class CrmIngestJob extends Stage {
         long duplicates = reasons.getOrDefault("duplicate_key", 0L);
         String reasonText = reasons.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         String message = batches.size() + " snapshot" + (batches.size() == 1 ? "" : "s") + ", " + rows.size()
-                + " records: " + written + " kept, " + rejected + " quarantined" + (reasonText.isEmpty() ? "" : " (" + reasonText + ")");
+                + " records: " + written + " kept, " + rejected + " quarantined" + (reasonText.isEmpty() ? "" : " (" + reasonText + ")")
+                + "; " + versions;
         // duplicate_key rows are quarantined (SPEC 2.2) and counted there; rows_duplicate stays 0 for CRM
         return new JobResult.Part(entity.entityName, new RowCounts(rows.size(), written, 0, rejected), message);
+    }
+
+    /**
+     * Merges the valid records of the snapshots being ingested into the entity's versions
+     * ({@link CrmVersions}) in one commit, or none when the CRM did not change: a snapshot equal
+     * to the current state writes nothing. {@code earlierSnapshots}: the entity's snapshot dates
+     * ingested before that hold records. Returns the run-log words.
+     */
+    private String storeVersions(CrmEntity entity, Dataset<Row> records, Collection<String> customColumns,
+                                 List<LocalDate> ingesting, Map<LocalDate, RowCounts> bySnapshot,
+                                 Set<LocalDate> earlierSnapshots) {
+        LocalDate from = ingesting.stream().min(LocalDate::compareTo).orElseThrow();
+        TreeSet<LocalDate> withRecords = new TreeSet<>(bySnapshot.entrySet().stream()
+                .filter(e -> e.getValue().written() > 0).map(Map.Entry::getKey).toList());
+        TreeSet<LocalDate> snapshotDates = new TreeSet<>(earlierSnapshots);
+        snapshotDates.removeAll(ingesting);
+        snapshotDates.addAll(withRecords);
+        String condition = SqlPredicates.or(List.of(SqlPredicates.isNull(CrmVersions.VALID_TO),
+                SqlPredicates.atLeast(CrmVersions.VALID_TO, from)));
+        Dataset<Row> affected = store.read(entity.table).filter(condition).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> versions = CrmVersions.merge(affected, records, snapshotDates, withRecords, from, entity.key,
+                    entity.dataColumns(customColumns)).localCheckpoint();
+            // the versions that appear and vanish, by key, valid_from, valid_to and hash: one job
+            List<String> identity = new ArrayList<>(entity.key);
+            identity.addAll(List.of(CrmVersions.VALID_FROM, CrmVersions.VALID_TO, CrmVersions.ROW_HASH));
+            Column[] compared = identity.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
+            long opened = 0;
+            long replaced = 0;
+            for (Row change : affected.select(compared).withColumn("side", lit(-1))
+                    .unionByName(versions.select(compared).withColumn("side", lit(1)))
+                    .groupBy(compared).agg(sum("side").as("net")).filter(col("net").notEqual(0))
+                    .groupBy(signum(col("net")).as("sign")).count().collectAsList()) {
+                if (change.<Double>getAs("sign") > 0) {
+                    opened = change.getAs("count");
+                } else {
+                    replaced = change.getAs("count");
+                }
+            }
+            if (opened == 0 && replaced == 0 && store.exists(entity.table)) {
+                return "no record changed";
+            }
+            store.replace(entity.table, versions, condition);
+            return opened + " new versions, " + replaced + " ended or replaced";
+        } finally {
+            affected.unpersist();
+        }
+    }
+
+    /**
+     * Tables written by a beatline before 2026-12 kept every snapshot whole (one partition per
+     * snapshot_date): each is rewritten as versions of its snapshots, in one commit, before
+     * anything else reads it. Returns the run-log words.
+     */
+    private String migrateWholeSnapshots() {
+        List<String> migrated = new ArrayList<>();
+        for (CrmEntity entity : CrmEntity.values()) {
+            if (!store.exists(entity.table) || Arrays.asList(store.read(entity.table).columns()).contains(CrmVersions.VALID_FROM)) {
+                continue;
+            }
+            Dataset<Row> snapshots = store.read(entity.table);
+            for (CrmColumn column : entity.columns) { // in case an older table lacks one
+                if (!Arrays.asList(snapshots.columns()).contains(column.name())) {
+                    snapshots = snapshots.withColumn(column.name(), lit(null).cast(column.kind().type));
+                }
+            }
+            List<String> custom = Arrays.stream(snapshots.columns()).filter(column -> !entity.isStandard(column)).toList();
+            List<LocalDate> dates = snapshots.select("snapshot_date").distinct().collectAsList().stream()
+                    .map(row -> row.getDate(0).toLocalDate()).toList();
+            Dataset<Row> none = store.spark().createDataFrame(List.of(), entity.table.schema());
+            Dataset<Row> versions = dates.isEmpty() ? none : CrmVersions.merge(none, snapshots, dates, dates,
+                    dates.stream().min(LocalDate::compareTo).orElseThrow(), entity.key, entity.dataColumns(custom)).localCheckpoint();
+            long written = store.rebuild(entity.table, versions);
+            migrated.add("silver/" + entity.entityName + " rewritten from " + dates.size() + " whole snapshots to " + written
+                    + " versions");
+        }
+        return migrated.isEmpty() ? "" : String.join("; ", migrated) + "; ";
     }
 }

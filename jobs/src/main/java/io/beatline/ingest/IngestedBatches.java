@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -78,6 +80,20 @@ public final class IngestedBatches {
                     .put(row.<Date>getAs("landing_date").toLocalDate(), row.getAs("fingerprint"));
         }
         return fingerprints;
+    }
+
+    /**
+     * The landing dates of each source whose rows reached its silver table (rows_written above
+     * 0, or not recorded): for CRM, the snapshot dates that hold records.
+     */
+    public static Map<String, Set<LocalDate>> landingsWithRows(TableStore store) {
+        Map<String, Set<LocalDate>> dates = new LinkedHashMap<>();
+        for (Row row : store.read(TABLE).filter(col("rows_written").isNull().or(col("rows_written").gt(0)))
+                .select("source", "landing_date").collectAsList()) {
+            dates.computeIfAbsent(row.<String>getAs("source"), source -> new TreeSet<>())
+                    .add(row.<Date>getAs("landing_date").toLocalDate());
+        }
+        return dates;
     }
 
     /**

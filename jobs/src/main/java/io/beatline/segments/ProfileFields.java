@@ -69,7 +69,7 @@ public final class ProfileFields {
     }
 
     /** Profile columns that only link tables and add nothing a rule needs. */
-    private static final Set<String> LEFT_OUT = Set.of("as_of_date", "snapshot_date", "source_file", "run_id");
+    private static final Set<String> LEFT_OUT = Set.of("as_of_date", "snapshot_date", "valid_from", "valid_to", "row_hash", "source_file", "run_id");
 
     private final EntityType entity;
     private final StructType schema;

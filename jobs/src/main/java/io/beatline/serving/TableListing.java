@@ -2,7 +2,9 @@ package io.beatline.serving;
 
 import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
+import io.beatline.crm.CrmVersions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.types.DataTypes;
@@ -36,8 +38,14 @@ public final class TableListing {
         return entries;
     }
 
-    /** The date a table's rows are for: its first partition column, else its first date column. */
+    /**
+     * The date a table's rows are for: a CRM table's valid_from (its latest is the latest change),
+     * else its first partition column, else its first date column.
+     */
     static Optional<String> dateColumn(TableSpec table) {
+        if (Arrays.asList(table.columns()).contains(CrmVersions.VALID_FROM)) {
+            return Optional.of(CrmVersions.VALID_FROM);
+        }
         if (!table.partitionColumns().isEmpty()) {
             return Optional.of(table.partitionColumns().get(0));
         }

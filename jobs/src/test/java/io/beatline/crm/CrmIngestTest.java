@@ -52,7 +52,7 @@ class CrmIngestTest {
     }
 
     private Map<String, Row> companies(LocalDate snapshot) {
-        return lake.table(CrmEntity.COMPANIES.table).filter("snapshot_date = DATE'" + snapshot + "'").collectAsList().stream()
+        return CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, snapshot).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getAs("company_id"), r -> r, (a, b) -> a, TreeMap::new));
     }
 
@@ -214,5 +214,92 @@ class CrmIngestTest {
         }
         assertEquals(Map.of("crm/companies 2026-03-01", 1L, "crm/companies 2026-03-08", 1L, "crm/licenses 2026-03-01", 0L),
                 bySnapshot);
+    }
+
+    /**
+     * SPEC 3.1: CRM versions as intervals. Companies (company_id, name) land as these snapshots,
+     * 03-04 after the others:
+     * <pre>
+     *   03-01  a1 Acme       a2 Blue     a3 Cyan
+     *   03-03  a1 Acme       a2 Blue Co                   (a2 changed, a3 vanished)
+     *   03-05  a1 Acme       a2 Blue Co  a3 Cyan  a4 Dune (a3 came back, a4 is new)
+     *   03-07  the same as 03-05                          (writes nothing)
+     *   03-04  a1 Acme Corp  a2 Blue Co  a3 Cyan          (out of order: only 03-04 changes)
+     * </pre>
+     * Versions: a1 Acme [03-01, 03-04), Acme Corp [03-04, 03-05), Acme [03-05, -); a2 Blue
+     * [03-01, 03-03), Blue Co [03-03, -); a3 Cyan [03-01, 03-03), Cyan [03-04, -) (its 03-04
+     * and 03-05 pieces are one version); a4 Dune [03-05, -). The CRM as of every day from 02-28 to
+     * 03-08 is the latest snapshot on or before it, and rerunning a snapshot changes nothing.
+     */
+    @Test
+    void versionsAreIntervalsAndTheCrmAsOfEachDayIsItsLatestSnapshot() {
+        Map<LocalDate, String> snapshots = new TreeMap<>(Map.of(
+                LocalDate.parse("2026-03-01"), "a1,Acme\na2,Blue\na3,Cyan\n",
+                LocalDate.parse("2026-03-03"), "a1,Acme\na2,Blue Co\n",
+                LocalDate.parse("2026-03-05"), "a1,Acme\na2,Blue Co\na3,Cyan\na4,Dune\n",
+                LocalDate.parse("2026-03-07"), "a1,Acme\na2,Blue Co\na3,Cyan\na4,Dune\n"));
+        LocalDate late = LocalDate.parse("2026-03-04");
+        for (Map.Entry<LocalDate, String> snapshot : snapshots.entrySet()) {
+            lake.land("crm/companies", snapshot.getKey(), "c.csv", "company_id,name\n" + snapshot.getValue());
+        }
+        CrmIngestJob ingest = new CrmIngestJob(context);
+        ingest.catchUp(LocalDate.parse("2026-03-05"), IngestOptions.catchUp(false)); // three snapshots in one run
+        long version = lake.version(CrmEntity.COMPANIES.table);
+        JobResult unchanged = ingest.ingestDate(LocalDate.parse("2026-03-07"), IngestOptions.landingDate(false, false));
+        assertTrue(unchanged.message().contains("no record changed"), unchanged.message());
+        assertEquals(version, lake.version(CrmEntity.COMPANIES.table), "a snapshot equal to the current state writes nothing");
+
+        lake.land("crm/companies", late, "c.csv", "company_id,name\na1,Acme Corp\na2,Blue Co\na3,Cyan\n");
+        snapshots.put(late, "a1,Acme Corp\na2,Blue Co\na3,Cyan\n");
+        ingest.ingestDate(late, IngestOptions.landingDate(false, false));
+
+        assertEquals(List.of(
+                "a1 Acme 2026-03-01 2026-03-04", "a1 Acme 2026-03-05 null", "a1 Acme Corp 2026-03-04 2026-03-05",
+                "a2 Blue 2026-03-01 2026-03-03", "a2 Blue Co 2026-03-03 null",
+                "a3 Cyan 2026-03-01 2026-03-03", "a3 Cyan 2026-03-04 null",
+                "a4 Dune 2026-03-05 null"), versions());
+        Row cyan = lake.table(CrmEntity.COMPANIES.table).filter("company_id = 'a3' AND valid_to IS NULL").first();
+        assertTrue(cyan.<String>getAs("source_file").contains("dt=2026-03-04"), "a version keeps the file it first came from");
+        for (LocalDate day = LocalDate.parse("2026-02-28"); !day.isAfter(LocalDate.parse("2026-03-08")); day = day.plusDays(1)) {
+            Map.Entry<LocalDate, String> latest = ((TreeMap<LocalDate, String>) snapshots).floorEntry(day);
+            List<String> expected = latest == null ? List.of()
+                    : latest.getValue().lines().map(line -> line.replace(',', ' ')).sorted().toList();
+            List<String> asOf = CrmSnapshots.asOf(context.store(), CrmEntity.COMPANIES, day).collectAsList().stream()
+                    .map(row -> row.getAs("company_id") + " " + row.getAs("name")).sorted().toList();
+            assertEquals(expected, asOf, "the CRM as of " + day);
+        }
+
+        long before = lake.version(CrmEntity.COMPANIES.table);
+        ingest.ingestDate(late, IngestOptions.landingDate(false, true)); // forced rerun of the same files
+        ingest.ingestDate(LocalDate.parse("2026-03-03"), IngestOptions.landingDate(false, true));
+        assertEquals(before, lake.version(CrmEntity.COMPANIES.table), "rerunning a snapshot changes nothing");
+        Contracts.assertContract(CrmEntity.COMPANIES.table, lake.table(CrmEntity.COMPANIES.table));
+    }
+
+    /**
+     * A lake written before versions (every snapshot whole, partitioned by snapshot_date) is
+     * rewritten as versions by the next CRM ingestion, its snapshots and the new one together.
+     */
+    @Test
+    void aTableOfWholeSnapshotsFromAnOlderBeatlineBecomesVersions() {
+        String path = lake.lake.resolve("silver/companies").toString();
+        io.beatline.testing.TestSpark.session().sql("SELECT * FROM VALUES"
+                        + " ('a1', 'Acme', DATE'2026-03-01', 'old.csv', 'r0'), ('a2', 'Blue', DATE'2026-03-01', 'old.csv', 'r0'),"
+                        + " ('a1', 'Acme', DATE'2026-03-02', 'old.csv', 'r0')"
+                        + " AS t(company_id, name, snapshot_date, source_file, run_id)")
+                .write().format("delta").partitionBy("snapshot_date").save(path);
+        lake.land("crm/companies", LocalDate.parse("2026-03-03"), "c.csv", "company_id,name\na1,Acme\na2,Blue\n");
+        JobResult result = new CrmIngestJob(context).ingestDate(LocalDate.parse("2026-03-03"), IngestOptions.landingDate(false, false));
+        assertTrue(result.message().contains("rewritten from 2 whole snapshots to 2 versions; companies 1 snapshot, 2 records: 2 kept, 0 quarantined; 1 new versions, 0 ended or replaced"), result.message());
+        assertEquals(List.of("a1 Acme 2026-03-01 null", "a2 Blue 2026-03-01 2026-03-02", "a2 Blue 2026-03-03 null"), versions());
+        Contracts.assertContract(CrmEntity.COMPANIES.table, lake.table(CrmEntity.COMPANIES.table));
+    }
+
+    /** Every version of silver/companies as "id name valid_from valid_to", sorted. */
+    private List<String> versions() {
+        return lake.table(CrmEntity.COMPANIES.table).collectAsList().stream()
+                .map(row -> row.getAs("company_id") + " " + row.getAs("name") + " " + row.getAs("valid_from") + " "
+                        + row.getAs("valid_to"))
+                .sorted().toList();
     }
 }
