@@ -284,6 +284,9 @@ public final class CrmIngestJob extends Stage {
             List<String> identity = new ArrayList<>(entity.key);
             identity.addAll(List.of(CrmVersions.VALID_FROM, CrmVersions.VALID_TO, CrmVersions.ROW_HASH));
             Column[] compared = identity.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
+            if (!store.exists(entity.table)) { // the first snapshot: every version is new
+                return store.replace(entity.table, versions, condition) + " new versions";
+            }
             long opened = 0;
             long replaced = 0;
             for (Row change : affected.select(compared).withColumn("side", lit(-1))
@@ -296,7 +299,7 @@ public final class CrmIngestJob extends Stage {
                     replaced = change.getAs("count");
                 }
             }
-            if (opened == 0 && replaced == 0 && store.exists(entity.table)) {
+            if (opened == 0 && replaced == 0) {
                 return "no record changed";
             }
             store.replace(entity.table, versions, condition);
