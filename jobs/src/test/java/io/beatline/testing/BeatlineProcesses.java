@@ -37,7 +37,8 @@ public final class BeatlineProcesses {
     private static final List<String> DISTRIBUTION_GROUPS = List.of("org.apache.spark", "org.scala-lang",
             "org.scala-lang.modules", "org.apache.parquet", "com.fasterxml.jackson.core", "com.fasterxml.jackson.module",
             "org.slf4j", "org.apache.logging.log4j", "org.xerial.snappy", "org.roaringbitmap", "io.airlift",
-            "com.google.code.findbugs", "javax.annotation", "org.locationtech.jts", "io.netty", "com.google.protobuf");
+            "com.google.code.findbugs", "javax.annotation", "org.locationtech.jts", "io.netty", "com.google.protobuf",
+            "commons-codec");
 
     /**
      * The jars of a Spark distribution: Spark and what it brings (the provided class path), plus
