@@ -280,13 +280,13 @@ public final class CrmIngestJob extends Stage {
         try {
             Dataset<Row> versions = CrmVersions.merge(affected, records, snapshotDates, withRecords, from, entity.key,
                     entity.dataColumns(customColumns)).localCheckpoint();
+            if (!store.exists(entity.table)) { // the first snapshot: every version is new
+                return store.replace(entity.table, versions, condition) + " new versions";
+            }
             // the versions that appear and vanish, by key, valid_from, valid_to and hash: one job
             List<String> identity = new ArrayList<>(entity.key);
             identity.addAll(List.of(CrmVersions.VALID_FROM, CrmVersions.VALID_TO, CrmVersions.ROW_HASH));
             Column[] compared = identity.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
-            if (!store.exists(entity.table)) { // the first snapshot: every version is new
-                return store.replace(entity.table, versions, condition) + " new versions";
-            }
             long opened = 0;
             long replaced = 0;
             for (Row change : affected.select(compared).withColumn("side", lit(-1))
