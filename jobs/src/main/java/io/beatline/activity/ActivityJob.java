@@ -26,10 +26,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Job {@code activity}: brings {@code actor_daily_activity}, {@code user_daily_activity} and
- * {@code user_monthly_activity} up to date with what was ingested since it last ran. The event
+ * {@code user_monthly_activity} and {@code user_monthly_events} up to date with what was ingested since it last ran. The event
  * dates the newly ingested batches touch (late events included) are recomputed from
  * silver/events into actor rows; those dates, and the dates of the earlier anonymous activity of
  * the ids the batches linked to a user, are stitched again from actor rows; then the months
@@ -42,16 +43,17 @@ public final class ActivityJob extends Stage {
 
     public ActivityJob(JobContext context) {
         super(context, JOB, List.of(SilverEvents.TABLE, Identities.TABLE),
-                List.of(ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE));
+                List.of(ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserMonthlyEvents.TABLE));
     }
 
     @Override
     public JobResult run(LocalDate asOf) {
         return JobRunner.run(context, JOB, asOf, runId -> {
             recordInterrupted(runId);
+            String rolledUp = rollUpEventsOfAnOlderLake();
             List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngestJob.SOURCE, store.read(IngestedBatches.TABLE));
             if (batches.isEmpty()) {
-                return new JobResult(RowCounts.NONE, "no newly ingested events; nothing to do");
+                return new JobResult(RowCounts.NONE, rolledUp + "no newly ingested events; nothing to do");
             }
             Object[] landings = batches.stream().map(b -> b.getAs("landing_date")).toArray();
             List<Date> eventDates = dates(store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
@@ -67,7 +69,7 @@ public final class ActivityJob extends Stage {
             dates.addAll(linkDates);
             if (dates.isEmpty()) {
                 ProcessedBatches.record(store, JOB, batches, runId, 0);
-                return new JobResult(RowCounts.NONE, batches.size() + " ingested batches without events; nothing to do");
+                return new JobResult(RowCounts.NONE, rolledUp + batches.size() + " ingested batches without events; nothing to do");
             }
 
             if (!eventDates.isEmpty()) {
@@ -85,19 +87,37 @@ public final class ActivityJob extends Stage {
             TreeSet<LocalDate> months = dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
                     .collect(Collectors.toCollection(TreeSet::new));
             List<Date> monthDates = months.stream().map(Date::valueOf).toList();
-            store.replacePartitions(UserMonthlyActivity.TABLE,
-                    store.read(UserDailyActivity.TABLE)
-                            .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
-                            .transform(UserMonthlyActivity::fromDaily),
-                    months);
+            Dataset<Row> ofMonths = store.read(UserDailyActivity.TABLE)
+                    .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                store.replacePartitions(UserMonthlyActivity.TABLE, ofMonths.transform(UserMonthlyActivity::fromDaily), months);
+                store.replacePartitions(UserMonthlyEvents.TABLE, ofMonths.transform(UserMonthlyEvents::fromDaily), months);
+            } finally {
+                ofMonths.unpersist();
+            }
             ProcessedBatches.record(store, JOB, batches, runId, written);
             long relinked = linkDates.stream().filter(d -> !eventDates.contains(d)).count();
             String anonymous = anonymousNote(dates);
-            return new JobResult(RowCounts.written(written), written + " activity rows for " + eventDates.size() + " event dates"
+            return new JobResult(RowCounts.written(written), rolledUp + written + " activity rows for " + eventDates.size() + " event dates"
                     + (relinked > 0 ? " and " + relinked + " dates re-attributed by new identity links" : "")
                     + " (" + dates.first() + ".." + dates.last() + "), "
                     + months.size() + " months rolled up" + anonymous);
         });
+    }
+
+    /**
+     * A lake whose daily activity was computed by a beatline before user_monthly_events existed
+     * gets the table for every month of its daily activity, in one commit, before anything
+     * else. Returns the run-log words.
+     */
+    private String rollUpEventsOfAnOlderLake() {
+        if (store.exists(UserMonthlyEvents.TABLE) || !store.exists(UserDailyActivity.TABLE)) {
+            return "";
+        }
+        long written = store.replaceAll(UserMonthlyEvents.TABLE,
+                store.read(UserDailyActivity.TABLE).transform(UserMonthlyEvents::fromDaily));
+        return "user_monthly_events rolled up from all daily activity (" + written + " rows); ";
     }
 
     /**

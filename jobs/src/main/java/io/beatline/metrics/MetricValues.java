@@ -19,6 +19,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.beatline.config.MetricDefinition.Aggregate;
 import io.beatline.config.MetricDefinition;
+import io.beatline.config.MetricDefinition.Op;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -26,6 +27,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,6 +94,37 @@ public final class MetricValues {
             }
         }
         return first;
+    }
+
+    /**
+     * When every all-time aggregate over daily activity is a {@code sum}, {@code count},
+     * {@code users} or {@code days_since} (whose value over a month's days equals its value over
+     * one row per user, month and event: {@code UserMonthlyEvents.asDaily}), the first day of the
+     * month from which {@code metrics} read daily rows: every window with days starts on or after
+     * it, and the months before it are read from user_monthly_events. Empty when an all-time
+     * aggregate needs the days themselves (avg, min, max, last, active_days, avg_daily) or none
+     * is all-time.
+     */
+    public static Optional<LocalDate> monthlyRowsBefore(List<MetricDefinition> metrics, LocalDate asOf) {
+        LocalDate first = asOf;
+        boolean allTime = false;
+        for (MetricDefinition metric : metrics) {
+            for (Aggregate aggregate : metric.aggregates()) {
+                if (aggregate.where().isPresent() || aggregate.isCustom()) {
+                    continue;
+                }
+                if (aggregate.days().isEmpty()) {
+                    if (!List.of(Op.SUM, Op.COUNT, Op.USERS, Op.DAYS_SINCE).contains(aggregate.op())) {
+                        return Optional.empty();
+                    }
+                    allTime = true;
+                    continue;
+                }
+                LocalDate start = asOf.minusDays(aggregate.offsetDays() + aggregate.days().get() - 1L);
+                first = start.isBefore(first) ? start : first;
+            }
+        }
+        return allTime ? Optional.of(first.withDayOfMonth(1)) : Optional.empty();
     }
 
     /** Whether an aggregate of {@code metrics} has a where (and so reads silver events). */

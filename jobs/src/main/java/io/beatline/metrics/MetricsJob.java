@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
+import io.beatline.activity.UserMonthlyEvents;
 import io.beatline.config.BeatlineConfig;
 import io.beatline.config.EntityType;
 import io.beatline.config.HealthComponent;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,7 +54,8 @@ public final class MetricsJob extends Stage {
     public static final String JOB = "metrics";
 
     public MetricsJob(JobContext context) {
-        super(context, JOB, List.of(UserEngagement.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, SilverEvents.TABLE,
+        super(context, JOB, List.of(UserEngagement.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserMonthlyEvents.TABLE,
+                SilverEvents.TABLE,
                 Identities.TABLE,
                 CrmEntity.COMPANIES.table, CrmEntity.LICENSES.table, CrmEntity.NPS_RESPONSES.table, CrmEntity.CONVERSATIONS.table,
                 CrmEntity.INVOICES.table, CrmEntity.CUSTOM_METRICS.table),
@@ -115,8 +118,15 @@ public final class MetricsJob extends Stage {
         Date d = Date.valueOf(asOf);
         LocalDate readFrom = MetricValues.readFrom(metrics, asOf, false);
         Dataset<Row> activity = store.read(UserDailyActivity.TABLE).filter(col("activity_date").leq(lit(d)));
+        Optional<LocalDate> monthlyBefore = MetricValues.monthlyRowsBefore(metrics, asOf);
         if (readFrom != null) {
             activity = activity.filter(col("activity_date").geq(lit(Date.valueOf(readFrom))));
+        } else if (monthlyBefore.isPresent() && store.exists(UserMonthlyEvents.TABLE)) {
+            // all-time sums, counts, users and days_since: the months before the windows from the monthly rollup
+            Date from = Date.valueOf(monthlyBefore.get());
+            activity = activity.filter(col("activity_date").geq(lit(from)))
+                    .select("user_id", "activity_date", "event", "event_count", "weighted_count")
+                    .unionByName(UserMonthlyEvents.asDaily(store.read(UserMonthlyEvents.TABLE).filter(col("month").lt(lit(from)))));
         }
         if (MetricValues.readsEvents(metrics)) {
             // the aggregates with a where: silver events of their longest window, each counted for its user, read once

@@ -5,6 +5,7 @@ import io.beatline.activity.ActorDailyActivity;
 import io.beatline.activity.ProcessedBatches;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
+import io.beatline.activity.UserMonthlyEvents;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.TableSpec;
 import io.beatline.crm.CrmEntity;
@@ -38,7 +39,7 @@ public final class LakeTables {
             tables.add(entity.table);
         }
         tables.addAll(List.of(CrmQuarantine.TABLE,
-                ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserEngagement.TABLE, AccountKpis.TABLE,
+                ActorDailyActivity.TABLE, UserDailyActivity.TABLE, UserMonthlyActivity.TABLE, UserMonthlyEvents.TABLE, UserEngagement.TABLE, AccountKpis.TABLE,
                 MetricValues.TABLE, MetricDefinitions.TABLE,
                 SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentSummary.TABLE,
                 SegmentDefinitions.TABLE,

@@ -180,6 +180,58 @@ class MetricsIT {
         assertEquals(v, values());
     }
 
+    /**
+     * All-time sum, count, users and days_since read the months before the windows (here: before
+     * March, as the longest window, 7 days, starts on Mar 25) from user_monthly_events; with u3's
+     * export_report on Jan 15 and login on Feb 1 the values need both months. Without the rollup
+     * (a lake of an older beatline) the stage reads every day, with the same values, and the next
+     * activity run rolls every month up.
+     */
+    @Test
+    void allTimeSumsCountsUsersAndDaysSinceReadTheMonthsBeforeTheWindowsFromTheMonthlyRollup() throws Exception {
+        lake.landEvents(LocalDate.parse("2026-01-15"), "e.jsonl", event("e9", "export_report", "u3", "2026-01-15T10:00:00Z"));
+        Path allTime = dir.resolve("all-time.conf");
+        Files.writeString(allTime, String.join("\n",
+                "raw = \"" + lake.raw + "\"", "lake = \"" + lake.lake + "\"",
+                "events.weights { run_report = 3 }",
+                "spark.conf { \"spark.sql.shuffle.partitions\" = 2 }",
+                "metrics {",
+                metric("logins_7d", "account", "event:login", "sum", ", days = 7"),
+                metric("since_login", "account", "event:login", "days_since", ""),
+                metric("since_any", "user", "event:*", "days_since", ""),
+                metric("users_ever", "account", "event:*", "users", ""),
+                metric("weight_ever", "user", "event:*", "sum", ""),
+                metric("events_ever", "account", "event:*", "count", ""),
+                "}", ""));
+        Cli result = Cli.run("run", "--as-of", D.toString(), "--config", allTime.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        Map<String, Double> expected = new HashMap<>(Map.of(
+                "since_login acc_A", 0.0, "since_login acc_B", 58.0, // u2 on Mar 31; u3 on Feb 1
+                "since_any u1", 1.0, "since_any u2", 0.0, "since_any u3", 58.0,
+                "users_ever acc_A", 2.0, "users_ever acc_B", 1.0,
+                "weight_ever u1", 13.0, "weight_ever u2", 1.0, "weight_ever u3", 2.0)); // u1: 4 logins + 3 reports x 3
+        expected.put("events_ever acc_A", 8.0); // u1 7, u2 1
+        expected.put("events_ever acc_B", 2.0);
+        expected.put("logins_7d acc_A", 4.0);
+        expected.put("logins_7d acc_B", 0.0);
+        assertEquals(expected, values());
+        assertEquals(List.of("2026-01-01 export_report 1 1", "2026-02-01 login 1 1"),
+                lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).filter("user_id = 'u3'").orderBy("month").collectAsList()
+                        .stream().map(r -> r.getAs("month") + " " + r.getAs("event") + " " + r.getAs("event_count") + " "
+                                + r.getAs("active_days")).toList());
+
+        // a lake without the rollup: every day is read, and activity rolls the months up before anything else
+        long rolledUp = lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).count();
+        org.apache.commons.io.FileUtils.deleteDirectory(lake.lake.resolve("gold/user_monthly_events").toFile());
+        Cli metrics = Cli.run("metrics", "--as-of", D.toString(), "--config", allTime.toString());
+        assertEquals(0, metrics.exitCode(), metrics.err());
+        assertEquals(expected, values());
+        Cli activity = Cli.run("activity", "--as-of", D.toString(), "--config", allTime.toString());
+        assertEquals(0, activity.exitCode(), activity.err());
+        assertTrue(activity.out().contains("user_monthly_events rolled up from all daily activity (" + rolledUp + " rows)"),
+                activity.out());
+    }
+
     @Test
     void aValueNamingAnUnknownColumnIsAConfigErrorBeforeAnyWrite() throws Exception {
         Files.writeString(config, Files.readString(config).replace("value = \"beats * 2\"", "value = \"beatz * 2\""));
