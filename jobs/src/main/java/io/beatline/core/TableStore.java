@@ -43,6 +43,9 @@ public final class TableStore {
     private static final Metadata CUSTOM_COLUMN = new MetadataBuilder()
             .putString("comment", "a custom field of the CRM extract, typed as crm.custom-fields says (string otherwise)").build();
 
+    /** The tables whose comments {@link #describe} has checked in this process (by path). */
+    private static final java.util.Set<String> DESCRIBED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final SparkSession spark;
     private final Lake lake;
 
@@ -128,6 +131,7 @@ public final class TableStore {
         conform(table, rows).write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
                 .option("overwriteSchema", "true").mode(SaveMode.Overwrite).save(lake.path(table));
         long written = lastCommitOutputRows(table);
+        DESCRIBED.remove(lake.path(table));
         describe(table);
         return written;
     }
@@ -184,6 +188,9 @@ public final class TableStore {
      * at most two metadata-only commits, none when they already agree.
      */
     public void describe(TableSpec table) {
+        if (!DESCRIBED.add(lake.path(table))) {
+            return; // brought to the spec's words earlier in this process; only beatline writes to the lake
+        }
         DeltaTable delta = DeltaTable.forPath(spark, lake.path(table));
         Row detail = delta.detail().select("description").first();
         if (!table.grain().equals(detail.isNullAt(0) ? null : detail.getString(0))) {

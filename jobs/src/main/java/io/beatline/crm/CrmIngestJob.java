@@ -1,6 +1,8 @@
 package io.beatline.crm;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.signum;
 import static org.apache.spark.sql.functions.sum;
@@ -13,6 +15,7 @@ import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
+import io.beatline.core.SerializableHadoopConf;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
 import io.beatline.core.TableSpec;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +38,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -200,37 +206,49 @@ public final class CrmIngestJob extends Stage {
     private JobResult.Part ingestEntity(CrmEntity entity, List<LandedBatch> batches, String runId,
                                         boolean skipCorruptFiles, List<Dataset<Row>> quarantined,
                                         Map<LandedBatch, RowCounts> ingested, Set<LocalDate> earlierSnapshots) {
-        List<Row> rows = new ArrayList<>();
-        TreeSet<String> customColumns = new TreeSet<>();
+        // every file is parsed in a Spark task of its own, as a stream (CrmFiles.open): never on the driver
+        List<String[]> files = new ArrayList<>();
         for (LandedBatch batch : batches) {
             for (RawFile file : batch.files()) {
-                List<CrmRecord> records;
-                try {
-                    records = CrmFiles.read(file, batch.landingDate(), context.spark().sparkContext().hadoopConfiguration());
-                } catch (Exception e) {
-                    if (!skipCorruptFiles) {
-                        throw BeatlineException.jobFailure("Cannot read file " + file.path() + " (" + JobRunner.rootMessage(e)
-                                + "); nothing was written. Replace the file and rerun, or rerun with --skip-corrupt-files"
-                                + " to record it in silver/crm_quarantine.", e);
-                    }
-                    records = List.of(new CrmRecord(batch.landingDate(), file.path(), 0, "corrupt file: "
-                            + JobRunner.rootMessage(e), Map.of(), "corrupt_file"));
-                }
-                for (CrmRecord record : records) {
-                    record.values().keySet().stream().filter(column -> !entity.isStandard(column)).forEach(customColumns::add);
-                    rows.add(RowFactory.create(Date.valueOf(record.snapshotDate()), record.sourceFile(), record.recordNumber(),
-                            record.raw(), scala.jdk.javaapi.CollectionConverters.asScala(record.values()), record.problem()));
-                }
+                files.add(new String[] {file.path(), file.name(), batch.landingDate().toString()});
             }
         }
+        SerializableHadoopConf hadoop = new SerializableHadoopConf(context.spark().sparkContext().hadoopConfiguration());
+        JavaRDD<Row> parsed = JavaSparkContext.fromSparkContext(context.spark().sparkContext())
+                .parallelize(files, Math.max(1, files.size()))
+                .flatMap(file -> new RecordRows(CrmFiles.open(file[0], file[1], LocalDate.parse(file[2]), hadoop.get())));
+        Dataset<Row> parsedRows = context.spark().createDataFrame(parsed, RECORDS).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        Dataset<Row> classified;
         Map<String, CustomFieldType> customTypes = new LinkedHashMap<>();
-        customColumns.forEach(column -> customTypes.put(column, context.config().customFieldType(entity.entityName, column)));
+        try {
+            Dataset<Row> records = parsedRows;
+            List<Row> corrupt = records.filter(col("problem").equalTo(CrmFiles.CORRUPT_FILE)).select("source_file", "raw")
+                    .collectAsList();
+            if (!corrupt.isEmpty() && !skipCorruptFiles) {
+                throw BeatlineException.jobFailure("Cannot read file " + corrupt.get(0).getString(0) + " ("
+                        + corrupt.get(0).getString(1).substring("corrupt file: ".length()) + "); nothing was written."
+                        + " Replace the file and rerun, or rerun with --skip-corrupt-files to record it in silver/crm_quarantine.",
+                        null);
+            }
+            if (!corrupt.isEmpty()) { // a file that cannot be read to its end keeps only the record saying so
+                Object[] corruptFiles = corrupt.stream().map(row -> row.getString(0)).distinct().toArray();
+                records = records.filter(col("source_file").isin(corruptFiles).unary_$bang()
+                        .or(col("problem").equalTo(CrmFiles.CORRUPT_FILE)));
+            }
+            TreeSet<String> customColumns = new TreeSet<>();
+            records.select(explode(map_keys(col("values")))).distinct().collectAsList().stream().map(row -> row.getString(0))
+                    .filter(column -> !entity.isStandard(column)).forEach(customColumns::add);
+            customColumns.forEach(column -> customTypes.put(column, context.config().customFieldType(entity.entityName, column)));
 
-        Dataset<Row> classified = context.spark().createDataFrame(rows, RECORDS)
-                .transform(records -> CrmTransforms.type(records, entity, customTypes))
-                .transform(typed -> CrmTransforms.markDuplicateKeys(typed, entity))
-                .withColumn("run_id", lit(runId))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+            classified = records
+                    .transform(rows -> CrmTransforms.type(rows, entity, customTypes))
+                    .transform(typed -> CrmTransforms.markDuplicateKeys(typed, entity))
+                    .withColumn("run_id", lit(runId))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            classified.count();
+        } finally {
+            parsedRows.unpersist();
+        }
         Map<String, Long> reasons = new TreeMap<>();
         Map<LocalDate, RowCounts> bySnapshot = new TreeMap<>();
         for (Row row : classified.groupBy("snapshot_date", "reason").count().collectAsList()) {
@@ -243,6 +261,7 @@ public final class CrmIngestJob extends Stage {
                     reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);
         }
         batches.forEach(batch -> ingested.put(batch, bySnapshot.getOrDefault(batch.landingDate(), RowCounts.NONE)));
+        long read = bySnapshot.values().stream().mapToLong(RowCounts::read).sum();
         long written = bySnapshot.values().stream().mapToLong(RowCounts::written).sum();
         String versions = storeVersions(entity, classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
                 customTypes.keySet(), batches.stream().map(LandedBatch::landingDate).toList(), bySnapshot, earlierSnapshots);
@@ -252,11 +271,11 @@ public final class CrmIngestJob extends Stage {
         long rejected = reasons.values().stream().mapToLong(Long::longValue).sum();
         long duplicates = reasons.getOrDefault("duplicate_key", 0L);
         String reasonText = reasons.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        String message = batches.size() + " snapshot" + (batches.size() == 1 ? "" : "s") + ", " + rows.size()
+        String message = batches.size() + " snapshot" + (batches.size() == 1 ? "" : "s") + ", " + read
                 + " records: " + written + " kept, " + rejected + " quarantined" + (reasonText.isEmpty() ? "" : " (" + reasonText + ")")
                 + "; " + versions;
         // duplicate_key rows are quarantined (SPEC 2.2) and counted there; rows_duplicate stays 0 for CRM
-        return new JobResult.Part(entity.entityName, new RowCounts(rows.size(), written, 0, rejected), message);
+        return new JobResult.Part(entity.entityName, new RowCounts(read, written, 0, rejected), message);
     }
 
     /**
@@ -337,5 +356,20 @@ public final class CrmIngestJob extends Stage {
                     + " versions");
         }
         return migrated.isEmpty() ? "" : String.join("; ", migrated) + "; ";
+    }
+
+    /** A file's records as rows of {@link #RECORDS}, as the parse gives them (in a Spark task). */
+    private record RecordRows(Iterator<CrmRecord> records) implements Iterator<Row> {
+        @Override
+        public boolean hasNext() {
+            return records.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            CrmRecord record = records.next();
+            return RowFactory.create(Date.valueOf(record.snapshotDate()), record.sourceFile(), record.recordNumber(),
+                    record.raw(), scala.jdk.javaapi.CollectionConverters.asScala(record.values()), record.problem());
+        }
     }
 }
