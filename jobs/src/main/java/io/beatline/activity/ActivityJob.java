@@ -11,6 +11,7 @@ import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
+import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
 import io.beatline.ingest.EventsIngestJob;
 import io.beatline.ingest.Identities;
@@ -20,6 +21,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,13 +31,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Job {@code activity}: brings {@code actor_daily_activity}, {@code user_daily_activity} and
- * {@code user_monthly_activity} and {@code user_monthly_events} up to date with what was ingested since it last ran. The event
- * dates the newly ingested batches touch (late events included) are recomputed from
- * silver/events into actor rows; those dates, and the dates of the earlier anonymous activity of
+ * Job {@code activity}: brings {@code actor_daily_activity}, {@code user_daily_activity},
+ * {@code user_monthly_activity} and {@code user_monthly_events} up to date with what was
+ * ingested since it last ran. The newly ingested batches' counted events become actor rows of
+ * their own landing date (a late event's row is its landing's), so no event that landed before
+ * is read again; the dates those rows fall on, and the dates of the earlier anonymous activity of
  * the ids the batches linked to a user, are stitched again from actor rows; then the months
  * those dates fall in are rolled up again from daily activity. Every write is a recomputation
- * from its inputs, so a rerun after a kill at any point converges.
+ * from its inputs (a landing's actor rows from its silver events), so a rerun after a kill at any
+ * point converges.
  */
 public final class ActivityJob extends Stage {
 
@@ -50,60 +54,93 @@ public final class ActivityJob extends Stage {
     public JobResult run(LocalDate asOf) {
         return JobRunner.run(context, JOB, asOf, runId -> {
             recordInterrupted(runId);
-            String rolledUp = rollUpEventsOfAnOlderLake();
+            String rolledUp = actorRowsPerLanding() + rollUpEventsOfAnOlderLake();
             List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngestJob.SOURCE, store.read(IngestedBatches.TABLE));
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, rolledUp + "no newly ingested events; nothing to do");
             }
             Object[] landings = batches.stream().map(b -> b.getAs("landing_date")).toArray();
-            List<Date> eventDates = dates(store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
-                    .select("event_date"));
-            // the anonymous ids these batches linked, and the dates their earlier anonymous activity falls on
-            Dataset<Row> linked = store.read(Identities.TABLE).filter(col("link_landing_date").isin(landings))
-                    .select(col("anonymous_id"));
-            List<Date> linkDates = dates(store.read(ActorDailyActivity.TABLE)
-                    .filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS))
-                    .join(linked, col("actor_id").equalTo(col("anonymous_id")), "left_semi")
-                    .select("activity_date"));
-            TreeSet<Date> dates = new TreeSet<>(eventDates);
-            dates.addAll(linkDates);
-            if (dates.isEmpty()) {
-                ProcessedBatches.record(store, JOB, batches, runId, 0);
-                return new JobResult(RowCounts.NONE, rolledUp + batches.size() + " ingested batches without events; nothing to do");
-            }
-
-            if (!eventDates.isEmpty()) {
-                store.replacePartitions(ActorDailyActivity.TABLE,
-                        store.read(SilverEvents.TABLE).filter(col("event_date").isin(eventDates.toArray()))
-                                .transform(ActorDailyActivity::fromEvents),
-                        eventDates.stream().map(Date::toLocalDate).toList());
-            }
-            // a date's stitched rows from its actor rows: the new events' dates, and the dates a new link re-attributes
-            long written = store.replacePartitions(UserDailyActivity.TABLE,
-                    UserDailyActivity.stitch(store.read(ActorDailyActivity.TABLE).filter(col("activity_date").isin(dates.toArray())),
-                            store.read(Identities.TABLE)),
-                    dates.stream().map(Date::toLocalDate).toList());
-
-            TreeSet<LocalDate> months = dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
-                    .collect(Collectors.toCollection(TreeSet::new));
-            List<Date> monthDates = months.stream().map(Date::valueOf).toList();
-            Dataset<Row> ofMonths = store.read(UserDailyActivity.TABLE)
-                    .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            List<LocalDate> landingDates = batches.stream().map(b -> b.<Date>getAs("landing_date").toLocalDate()).toList();
+            // the batches' counted events per actor, date, event and landing: the rows they add to actor_daily_activity
+            // (a landing ingested again puts its rows in place of its earlier ones); no event that landed before is read
+            Dataset<Row> increment = store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
+                    .transform(ActorDailyActivity::fromEvents).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                store.replacePartitions(UserMonthlyActivity.TABLE, ofMonths.transform(UserMonthlyActivity::fromDaily), months);
-                store.replacePartitions(UserMonthlyEvents.TABLE, ofMonths.transform(UserMonthlyEvents::fromDaily), months);
+                return fold(runId, batches, landings, landingDates, increment, rolledUp);
             } finally {
-                ofMonths.unpersist();
+                increment.unpersist();
             }
-            ProcessedBatches.record(store, JOB, batches, runId, written);
-            long relinked = linkDates.stream().filter(d -> !eventDates.contains(d)).count();
-            String anonymous = anonymousNote(dates);
-            return new JobResult(RowCounts.written(written), rolledUp + written + " activity rows for " + eventDates.size() + " event dates"
-                    + (relinked > 0 ? " and " + relinked + " dates re-attributed by new identity links" : "")
-                    + " (" + dates.first() + ".." + dates.last() + "), "
-                    + months.size() + " months rolled up" + anonymous);
         });
+    }
+
+    /**
+     * Folds the batches' actor rows ({@code increment}) in, stitches the dates they touch (and
+     * the dates of the earlier anonymous activity of the ids they linked), rolls those dates'
+     * months up, and marks the batches processed.
+     */
+    private JobResult fold(String runId, List<Row> batches, Object[] landings, List<LocalDate> landingDates,
+                           Dataset<Row> increment, String rolledUp) {
+        List<Date> eventDates = dates(increment.select("activity_date"));
+        // the dates of the rows a landing ingested again had before
+        List<Date> replacedDates = dates(store.read(ActorDailyActivity.TABLE).filter(col("landing_date").isin(landings))
+                .select("activity_date"));
+        // the anonymous ids these batches linked, and the dates their earlier anonymous activity falls on
+        Dataset<Row> linked = store.read(Identities.TABLE).filter(col("link_landing_date").isin(landings))
+                .select(col("anonymous_id"));
+        List<Date> linkDates = dates(store.read(ActorDailyActivity.TABLE)
+                .filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS))
+                .join(linked, col("actor_id").equalTo(col("anonymous_id")), "left_semi")
+                .select("activity_date"));
+        TreeSet<Date> dates = new TreeSet<>(eventDates);
+        dates.addAll(replacedDates);
+        dates.addAll(linkDates);
+        if (dates.isEmpty()) {
+            ProcessedBatches.record(store, JOB, batches, runId, 0);
+            return new JobResult(RowCounts.NONE, rolledUp + batches.size() + " ingested batches without events; nothing to do");
+        }
+
+        if (!eventDates.isEmpty() || !replacedDates.isEmpty()) {
+            store.replace(ActorDailyActivity.TABLE, increment, SqlPredicates.in("landing_date", landingDates));
+        }
+        // a date's stitched rows from its actor rows: the new events' dates, and the dates a new link re-attributes
+        long written = store.replacePartitions(UserDailyActivity.TABLE,
+                UserDailyActivity.stitch(store.read(ActorDailyActivity.TABLE).filter(col("activity_date").isin(dates.toArray())),
+                        store.read(Identities.TABLE)),
+                dates.stream().map(Date::toLocalDate).toList());
+
+        TreeSet<LocalDate> months = dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<Date> monthDates = months.stream().map(Date::valueOf).toList();
+        Dataset<Row> ofMonths = store.read(UserDailyActivity.TABLE)
+                .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            store.replacePartitions(UserMonthlyActivity.TABLE, ofMonths.transform(UserMonthlyActivity::fromDaily), months);
+            store.replacePartitions(UserMonthlyEvents.TABLE, ofMonths.transform(UserMonthlyEvents::fromDaily), months);
+        } finally {
+            ofMonths.unpersist();
+        }
+        ProcessedBatches.record(store, JOB, batches, runId, written);
+        long relinked = linkDates.stream().filter(d -> !eventDates.contains(d)).count();
+        String anonymous = anonymousNote(dates);
+        return new JobResult(RowCounts.written(written), rolledUp + written + " activity rows for " + eventDates.size() + " event dates"
+                + (relinked > 0 ? " and " + relinked + " dates re-attributed by new identity links" : "")
+                + " (" + dates.first() + ".." + dates.last() + "), "
+                + months.size() + " months rolled up" + anonymous);
+    }
+
+    /**
+     * actor_daily_activity written by a beatline before 2026-12 has one row per actor, date and
+     * event, not per landing: it is computed again from silver events, per landing, in one
+     * commit, before anything else. Returns the run-log words.
+     */
+    private String actorRowsPerLanding() {
+        if (!store.exists(ActorDailyActivity.TABLE)
+                || Arrays.asList(store.read(ActorDailyActivity.TABLE).columns()).contains("landing_date")) {
+            return "";
+        }
+        long written = store.rebuild(ActorDailyActivity.TABLE, store.read(SilverEvents.TABLE).transform(ActorDailyActivity::fromEvents));
+        return "actor_daily_activity computed again per landing date from silver events (" + written + " rows); ";
     }
 
     /**

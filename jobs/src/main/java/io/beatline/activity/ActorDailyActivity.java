@@ -27,6 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * carries only an anonymous_id). {@code user_daily_activity} is this table with each linked
  * anonymous id's rows counted for its user, so a link that arrives days after the anonymous
  * events rewrites the stitched rows of those dates from here, without reading silver events.
+ * The rows are kept per landing date: a day's batch adds its own rows (late events included)
+ * without reading the events that landed before it, and a landing ingested again replaces its rows.
  */
 public final class ActorDailyActivity {
 
@@ -43,6 +45,8 @@ public final class ActorDailyActivity {
                             "the day, in the configured time zone")
                     .add("event", StringType, false,
                             "the event name")
+                    .add("landing_date", DateType, false,
+                            "the landing date (dt= folder) the events were delivered in: a late event's row is its landing's own")
                     .add("account_id", StringType, true,
                             "the account named by the latest of these events that names one")
                     .add("account_at", TimestampType, true,
@@ -53,24 +57,25 @@ public final class ActorDailyActivity {
                             "the sum of their weights")
                     .add("last_event_at", TimestampType, false,
                             "when the latest of them happened"),
-            List.of("actor_type", "actor_id", "activity_date", "event"),
+            List.of("actor_type", "actor_id", "activity_date", "event", "landing_date"),
             List.of("activity_date"),
-            "one row per actor (user or anonymous id), activity date and event");
+            "one row per actor (user or anonymous id), activity date, event and landing date");
 
     private ActorDailyActivity() {
     }
 
     /**
-     * silver/events rows to actor rows: counted events grouped by actor, date and event; an
-     * event with a user_id is its user's, one without is its anonymous id's.
+     * silver/events rows to actor rows: counted events grouped by actor, date, event and landing
+     * date; an event with a user_id is its user's, one without is its anonymous id's.
      */
     public static Dataset<Row> fromEvents(Dataset<Row> events) {
         return Columns.require(events, "silver events", "counted", "user_id", "anonymous_id", "event_date", "event",
-                        "account_id", "ts", "weight")
+                        "landing_date", "account_id", "ts", "weight")
                 .filter(col("counted"))
                 .withColumn("actor_type", when(col("user_id").isNotNull(), lit(USER)).otherwise(lit(ANONYMOUS)))
                 .withColumn("actor_id", coalesce(col("user_id"), col("anonymous_id")))
-                .groupBy(col("actor_type"), col("actor_id"), col("event_date").as("activity_date"), col("event"))
+                .groupBy(col("actor_type"), col("actor_id"), col("event_date").as("activity_date"), col("event"),
+                        col("landing_date"))
                 .agg(
                         max_by(col("account_id"), when(col("account_id").isNotNull(), col("ts"))).as("account_id"),
                         max(when(col("account_id").isNotNull(), col("ts"))).as("account_at"),

@@ -54,6 +54,8 @@ public final class UserDailyActivity {
     public static Dataset<Row> stitch(Dataset<Row> actors, Dataset<Row> identities) {
         Columns.require(actors, "actor daily activity", "actor_type", "actor_id", "activity_date", "event", "account_id",
                 "account_at", "event_count", "weighted_count", "last_event_at");
+        actors = actors.select("actor_type", "actor_id", "activity_date", "event", "account_id", "account_at", "event_count",
+                "weighted_count", "last_event_at"); // the landings of a day's rows are added up here
         Dataset<Row> own = actors.filter(col("actor_type").equalTo(ActorDailyActivity.USER))
                 .withColumnRenamed("actor_id", "user_id");
         Dataset<Row> links = identities.select(col("anonymous_id"), col("user_id"));

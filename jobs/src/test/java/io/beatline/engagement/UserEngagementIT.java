@@ -211,5 +211,43 @@ class UserEngagementIT {
         assertEquals(Date.valueOf("2026-04-01"), newUser.getAs("last_seen_date"));
         Row edge = engagement(LocalDate.parse("2026-04-01")).get("u_edge");
         assertEquals(4.0, (double) edge.getAs("experience"), "the Apr 1 login now counts; the closed month of March is rolled up");
+        // the late event is a row of its own landing: Mar 20's earlier row stays as its landing wrote it
+        assertEquals(List.of("2026-03-20 login 2026-03-20 1", "2026-03-20 run_report 2026-04-01 1", "2026-04-01 login 2026-04-01 1"),
+                actorRows("u_new"));
+        assertEquals(List.of("2026-03-20 login 1", "2026-03-20 run_report 1", "2026-04-01 login 1"), dailyRows("u_new"));
+
+        // the Apr 1 folder delivered again without the late event: its rows are replaced, nothing added twice
+        lake.landEvents(LocalDate.parse("2026-04-01"), "e.jsonl",
+                event("n3", "login", "u_new", "acc_N", iso("2026-04-01T09:00:00Z")));
+        Cli again = run("2026-04-01");
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(List.of("2026-03-20 login 2026-03-20 1", "2026-04-01 login 2026-04-01 1"), actorRows("u_new"));
+        assertEquals(List.of("2026-03-20 login 1", "2026-04-01 login 1"), dailyRows("u_new"));
+        assertEquals(2.0, (double) engagement(LocalDate.parse("2026-04-01")).get("u_new").getAs("experience"));
+
+        // actor rows as a beatline before 2026-12 wrote them (no landing date) are computed again from silver events
+        List<String> perLanding = actorRows("u_new");
+        lake.table(io.beatline.activity.ActorDailyActivity.TABLE).drop("landing_date").write().format("delta")
+                .mode(org.apache.spark.sql.SaveMode.Overwrite).option("overwriteSchema", "true").partitionBy("activity_date")
+                .save(lake.lake.resolve("gold/actor_daily_activity").toString());
+        Cli activity = Cli.run("activity", "--as-of", "2026-04-01", "--config", config.toString());
+        assertEquals(0, activity.exitCode(), activity.err());
+        assertTrue(activity.out().contains("actor_daily_activity computed again per landing date from silver events"), activity.out());
+        assertEquals(perLanding, actorRows("u_new"));
+    }
+
+    /** A user's actor rows: activity date, event, landing date, count. */
+    private List<String> actorRows(String user) {
+        return lake.table(io.beatline.activity.ActorDailyActivity.TABLE).filter("actor_id = '" + user + "'")
+                .orderBy("activity_date", "event", "landing_date").collectAsList().stream()
+                .map(r -> r.getAs("activity_date") + " " + r.getAs("event") + " " + r.getAs("landing_date") + " " + r.getAs("event_count"))
+                .toList();
+    }
+
+    /** A user's daily activity rows: activity date, event, count. */
+    private List<String> dailyRows(String user) {
+        return lake.table(io.beatline.activity.UserDailyActivity.TABLE).filter("user_id = '" + user + "'")
+                .orderBy("activity_date", "event").collectAsList().stream()
+                .map(r -> r.getAs("activity_date") + " " + r.getAs("event") + " " + r.getAs("event_count")).toList();
     }
 }
