@@ -37,9 +37,11 @@ import org.apache.spark.storage.StorageLevel;
  * their own landing date (a late event's row is its landing's), so no event that landed before
  * is read again; the dates those rows fall on, and the dates of the earlier anonymous activity of
  * the ids the batches linked to a user, are stitched again from actor rows; then the months
- * those dates fall in are rolled up again from daily activity. Every write is a recomputation
+ * those dates fall in are rolled up again from daily activity, once closed. Every write is a recomputation
  * from its inputs (a landing's actor rows from its silver events), so a rerun after a kill at any
- * point converges.
+ * point converges. A month is rolled up once it closes for the dates that read it
+ * ({@link MonthlyRollups}): the month of the run's date keeps only daily rows until a run for a
+ * later month, so a day's run does not roll its whole month up again.
  */
 public final class ActivityJob extends Stage {
 
@@ -57,7 +59,9 @@ public final class ActivityJob extends Stage {
             String rolledUp = actorRowsPerLanding() + rollUpEventsOfAnOlderLake();
             List<Row> batches = ProcessedBatches.pending(store, JOB, EventsIngestJob.SOURCE, store.read(IngestedBatches.TABLE));
             if (batches.isEmpty()) {
-                return new JobResult(RowCounts.NONE, rolledUp + "no newly ingested events; nothing to do");
+                TreeSet<LocalDate> closed = rollUp(Set.of(), asOf);
+                return new JobResult(RowCounts.NONE, rolledUp + "no newly ingested events"
+                        + (closed.isEmpty() ? "; nothing to do" : "; " + monthsNote(closed, asOf)));
             }
             Object[] landings = batches.stream().map(b -> b.getAs("landing_date")).toArray();
             List<LocalDate> landingDates = batches.stream().map(b -> b.<Date>getAs("landing_date").toLocalDate()).toList();
@@ -66,7 +70,7 @@ public final class ActivityJob extends Stage {
             Dataset<Row> increment = store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landings))
                     .transform(ActorDailyActivity::fromEvents).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                return fold(runId, batches, landings, landingDates, increment, rolledUp);
+                return fold(runId, asOf, batches, landings, landingDates, increment, rolledUp);
             } finally {
                 increment.unpersist();
             }
@@ -78,7 +82,7 @@ public final class ActivityJob extends Stage {
      * the dates of the earlier anonymous activity of the ids they linked), rolls those dates'
      * months up, and marks the batches processed.
      */
-    private JobResult fold(String runId, List<Row> batches, Object[] landings, List<LocalDate> landingDates,
+    private JobResult fold(String runId, LocalDate asOf, List<Row> batches, Object[] landings, List<LocalDate> landingDates,
                            Dataset<Row> increment, String rolledUp) {
         List<Date> eventDates = dates(increment.select("activity_date"));
         // the dates of the rows a landing ingested again had before
@@ -108,25 +112,52 @@ public final class ActivityJob extends Stage {
                         store.read(Identities.TABLE)),
                 dates.stream().map(Date::toLocalDate).toList());
 
-        TreeSet<LocalDate> months = dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1))
-                .collect(Collectors.toCollection(TreeSet::new));
-        List<Date> monthDates = months.stream().map(Date::valueOf).toList();
-        Dataset<Row> ofMonths = store.read(UserDailyActivity.TABLE)
-                .filter(trunc(col("activity_date"), "month").isin(monthDates.toArray()))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            store.replacePartitions(UserMonthlyActivity.TABLE, ofMonths.transform(UserMonthlyActivity::fromDaily), months);
-            store.replacePartitions(UserMonthlyEvents.TABLE, ofMonths.transform(UserMonthlyEvents::fromDaily), months);
-        } finally {
-            ofMonths.unpersist();
-        }
+        TreeSet<LocalDate> months = rollUp(dates.stream().map(d -> d.toLocalDate().withDayOfMonth(1)).collect(Collectors.toSet()),
+                asOf);
         ProcessedBatches.record(store, JOB, batches, runId, written);
         long relinked = linkDates.stream().filter(d -> !eventDates.contains(d)).count();
         String anonymous = anonymousNote(dates);
         return new JobResult(RowCounts.written(written), rolledUp + written + " activity rows for " + eventDates.size() + " event dates"
                 + (relinked > 0 ? " and " + relinked + " dates re-attributed by new identity links" : "")
-                + " (" + dates.first() + ".." + dates.last() + "), "
-                + months.size() + " months rolled up" + anonymous);
+                + " (" + dates.first() + ".." + dates.last() + "), " + monthsNote(months, asOf) + anonymous);
+    }
+
+    /**
+     * Brings the monthly rollups up to date for readers as of {@code asOf} (MonthlyRollups):
+     * the months before asOf's that changed ({@code changed}) or were left open are rolled up
+     * again from daily activity; a changed month from asOf's on loses its rollup rows until it
+     * closes. One commit per rollup table, none when nothing is to do. Returns the months rolled up.
+     */
+    private TreeSet<LocalDate> rollUp(Set<LocalDate> changed, LocalDate asOf) {
+        LocalDate open = asOf.withDayOfMonth(1);
+        TreeSet<LocalDate> months = MonthlyRollups.toRollUp(store, asOf);
+        changed.stream().filter(month -> month.isBefore(open)).forEach(months::add);
+        TreeSet<LocalDate> rolledUp = MonthlyRollups.rolledUp(store);
+        TreeSet<LocalDate> opened = changed.stream().filter(month -> !month.isBefore(open) && rolledUp.contains(month))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (months.isEmpty() && opened.isEmpty()) {
+            return months;
+        }
+        TreeSet<LocalDate> replaced = new TreeSet<>(months);
+        replaced.addAll(opened);
+        Dataset<Row> ofMonths = store.read(UserDailyActivity.TABLE)
+                .filter(trunc(col("activity_date"), "month").isin(months.stream().map(Date::valueOf).toArray()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            store.replacePartitions(UserMonthlyActivity.TABLE, ofMonths.transform(UserMonthlyActivity::fromDaily), replaced);
+            store.replacePartitions(UserMonthlyEvents.TABLE, ofMonths.transform(UserMonthlyEvents::fromDaily), replaced);
+        } finally {
+            ofMonths.unpersist();
+        }
+        return months;
+    }
+
+    /** The run-log words for the months rolled up. */
+    private static String monthsNote(TreeSet<LocalDate> months, LocalDate asOf) {
+        String open = asOf.withDayOfMonth(1).toString().substring(0, 7);
+        return months.isEmpty() ? "no closed month to roll up (" + open + " is rolled up once it closes)"
+                : months.size() + (months.size() == 1 ? " closed month" : " closed months") + " rolled up ("
+                + months.stream().map(m -> m.toString().substring(0, 7)).collect(Collectors.joining(", ")) + ")";
     }
 
     /**
@@ -145,16 +176,18 @@ public final class ActivityJob extends Stage {
 
     /**
      * A lake whose daily activity was computed by a beatline before user_monthly_events existed
-     * gets the table for every month of its daily activity, in one commit, before anything
+     * gets the table for every month user_monthly_activity holds, in one commit, before anything
      * else. Returns the run-log words.
      */
     private String rollUpEventsOfAnOlderLake() {
         if (store.exists(UserMonthlyEvents.TABLE) || !store.exists(UserDailyActivity.TABLE)) {
             return "";
         }
-        long written = store.replaceAll(UserMonthlyEvents.TABLE,
-                store.read(UserDailyActivity.TABLE).transform(UserMonthlyEvents::fromDaily));
-        return "user_monthly_events rolled up from all daily activity (" + written + " rows); ";
+        Object[] months = MonthlyRollups.months(store, UserMonthlyActivity.TABLE).stream().map(Date::valueOf).toArray();
+        long written = store.replaceAll(UserMonthlyEvents.TABLE, store.read(UserDailyActivity.TABLE)
+                .filter(trunc(col("activity_date"), "month").isin(months)).transform(UserMonthlyEvents::fromDaily));
+        return "user_monthly_events rolled up from the daily activity of the " + months.length + " months rolled up ("
+                + written + " rows); ";
     }
 
     /**

@@ -85,6 +85,31 @@ public final class PipelineRuns {
         return last.isEmpty() || last.get(0).isNullAt(0) ? Optional.empty() : Optional.of(last.get(0).getString(0));
     }
 
+    /** How many of the run log's newest commits {@link #lastInputsHash} reads at most. */
+    private static final int COMMITS_SEARCHED = 50;
+
+    /**
+     * The hash ({@code Hashes.shortSha256}) of the inputs recorded by the latest successful run
+     * of {@code job}, when that run was for {@code date}, read from the userMetadata of the run
+     * log's newest commit files without a Spark job (what a rerun of the same date costs); empty
+     * otherwise (then {@link #lastInputs} reads the table).
+     */
+    public static Optional<String> lastInputsHash(TableStore store, String job, LocalDate date) {
+        Optional<TableStore.Commit> latest = store.latestCommit(TABLE);
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        String ofJob = job + " ";
+        String ofDate = job + " " + date + " succeeded inputs ";
+        for (long version = latest.get().version(); version >= 0 && version > latest.get().version() - COMMITS_SEARCHED; version--) {
+            Optional<String> metadata = store.commit(TABLE, version).flatMap(TableStore.Commit::userMetadata);
+            if (metadata.isPresent() && metadata.get().startsWith(ofJob) && metadata.get().contains(" succeeded inputs ")) {
+                return metadata.get().startsWith(ofDate) ? Optional.of(metadata.get().substring(ofDate.length())) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * A run of a stage that committed its work and was killed before it wrote its run-log row, as
      * its bookkeeping tells it: its id, the date it ran for, when it committed, its counts, what
@@ -124,6 +149,9 @@ public final class PipelineRuns {
                 Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()), run.status(),
                 run.counts().read(), run.counts().written(), run.counts().duplicate(), run.counts().quarantined(),
                 run.message(), run.configHash(), run.version(), run.inputs())).toList();
-        store.append(TABLE, store.spark().createDataFrame(rows, TABLE.schema()));
+        // a successful run that recorded its inputs says so in the commit, for lastInputsHash
+        Optional<String> metadata = runs.stream().filter(run -> run.inputs() != null && run.status().equals("succeeded"))
+                .findFirst().map(run -> run.job() + " " + run.date() + " succeeded inputs " + Hashes.shortSha256(run.inputs()));
+        store.append(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), metadata);
     }
 }

@@ -141,14 +141,20 @@ public final class TableStore {
      * newer beatline added to the table's schema is added to an existing table.
      */
     public void append(TableSpec table, Dataset<Row> rows) {
+        append(table, rows, Optional.empty());
+    }
+
+    /** {@link #append(TableSpec, Dataset)} with the commit's userMetadata (instead of the job's). */
+    public void append(TableSpec table, Dataset<Row> rows, Optional<String> userMetadata) {
         Dataset<Row> conformed = conform(table, rows);
         if (exists(table)) {
             describe(table);
-            conformed.write().format("delta")
+            var writer = conformed.write().format("delta")
                     .partitionBy(table.partitionColumns().toArray(String[]::new))
                     .option("mergeSchema", "true")
-                    .mode(SaveMode.Append)
-                    .save(lake.path(table));
+                    .mode(SaveMode.Append);
+            userMetadata.ifPresent(metadata -> writer.option("userMetadata", metadata));
+            writer.save(lake.path(table));
         } else {
             create(table, conformed);
         }
@@ -280,11 +286,22 @@ public final class TableStore {
      * lake lock keeps other writers out.
      */
     public Optional<Commit> latestCommit(TableSpec table) {
+        return commit(table, -1);
+    }
+
+    /**
+     * Commit {@code version} of the table (-1: its newest), read from its commit file like
+     * {@link #latestCommit}; empty when there is no such commit (or its file was cleaned up).
+     */
+    public Optional<Commit> commit(TableSpec table, long wanted) {
         Path path = new Path(lake.path(table));
         try {
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            long version = LakeVersions.latestVersion(fs, path);
+            long version = wanted >= 0 ? wanted : LakeVersions.latestVersion(fs, path);
             if (version < 0) {
+                return Optional.empty();
+            }
+            if (wanted >= 0 && !fs.exists(new Path(path, "_delta_log/" + String.format("%020d", version) + ".json"))) {
                 return Optional.empty();
             }
             Path commit = new Path(path, "_delta_log/" + String.format("%020d", version) + ".json");

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
 
 import java.util.List;
+import io.beatline.activity.MonthlyRollups;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.config.EngagementConfig;
@@ -39,6 +40,7 @@ public final class EngagementJob extends Stage {
     @Override
     public JobResult run(LocalDate asOf) {
         return JobRunner.run(context, JOB, asOf, runId -> {
+            MonthlyRollups.requireRolledUp(store, asOf, JOB);
             EngagementConfig config = context.config().engagement();
             Dataset<Row> daily = store.read(UserDailyActivity.TABLE).filter(col("activity_date")
                     .between(lit(Date.valueOf(UserEngagement.dailyReadFrom(asOf, config))), lit(Date.valueOf(asOf))));

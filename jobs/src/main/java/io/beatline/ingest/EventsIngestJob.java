@@ -261,7 +261,9 @@ public final class EventsIngestJob extends Stage {
                         + " + quarantined " + quarantinedCount);
             }
             store.replacePartitions(EventsQuarantine.TABLE, quarantined, landingDates);
-            String links = link(accepted, landingDates);
+            // the links from the rows just written (five columns of them), not the batch classified again
+            String links = link(store.read(SilverEvents.TABLE).filter(col("landing_date").isin(landingDates.stream()
+                    .map(Date::valueOf).toArray())), landingDates);
             Map<LandedBatch, RowCounts> ingested = new LinkedHashMap<>();
             batches.forEach(batch -> ingested.put(batch, byLanding.getOrDefault(batch.landingDate(), RowCounts.NONE)));
             IngestedBatches.record(store, ingested, runId);

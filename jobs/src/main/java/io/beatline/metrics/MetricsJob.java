@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.MonthlyRollups;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.activity.UserMonthlyEvents;
@@ -66,6 +67,7 @@ public final class MetricsJob extends Stage {
     public JobResult run(LocalDate asOf) {
         BeatlineConfig config = context.config();
         return JobRunner.run(context, JOB, asOf, runId -> {
+            MonthlyRollups.requireRolledUp(store, asOf, JOB);
             Date d = Date.valueOf(asOf);
             Dataset<Row> engagement = store.read(UserEngagement.TABLE).filter(col("as_of_date").equalTo(lit(d)));
             if (engagement.isEmpty()) {

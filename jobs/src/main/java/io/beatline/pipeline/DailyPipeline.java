@@ -61,10 +61,13 @@ public final class DailyPipeline {
             // nothing landed and no table, setting or version changed since the last successful run for asOf:
             // every stage would write what is there, so none runs
             String landed = landedSignature(asOf);
-            Optional<String> last = PipelineRuns.lastInputs(context.store(), JOB, asOf);
-            if (last.isPresent() && last.get().equals(LakeVersions.fingerprint(context, landed))) {
+            String inputs = LakeVersions.fingerprint(context, landed);
+            Optional<String> lastHash = PipelineRuns.lastInputsHash(context.store(), JOB, asOf);
+            boolean unchanged = lastHash.isPresent() ? lastHash.get().equals(Hashes.shortSha256(inputs))
+                    : PipelineRuns.lastInputs(context.store(), JOB, asOf).filter(inputs::equals).isPresent();
+            if (unchanged) {
                 report.add(UNCHANGED);
-                return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), last.get());
+                return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), inputs);
             }
             RowCounts ingested = RowCounts.NONE;
             for (Stage stage : stages(skipCorruptFiles)) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.beatline.accounts.AccountKpis;
+import io.beatline.activity.MonthlyRollups;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.config.EntityType;
@@ -187,6 +188,7 @@ public final class SegmentsJob extends Stage {
         if (!evaluation.needsMonthly(EntityType.USER) && !evaluation.needsMonthly(EntityType.ACCOUNT)) {
             return monthly.limit(0);
         }
+        MonthlyRollups.requireRolledUp(store, asOf, JOB);
         return monthly.filter(col("month").lt(lit(Date.valueOf(asOf.withDayOfMonth(1)))));
     }
 

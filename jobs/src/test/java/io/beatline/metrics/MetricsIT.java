@@ -215,21 +215,45 @@ class MetricsIT {
         expected.put("logins_7d acc_A", 4.0);
         expected.put("logins_7d acc_B", 0.0);
         assertEquals(expected, values());
-        assertEquals(List.of("2026-01-01 export_report 1 1", "2026-02-01 login 1 1"),
-                lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).filter("user_id = 'u3'").orderBy("month").collectAsList()
-                        .stream().map(r -> r.getAs("month") + " " + r.getAs("event") + " " + r.getAs("event_count") + " "
-                                + r.getAs("active_days")).toList());
+        assertEquals(List.of("2026-01-01 export_report 1 1", "2026-02-01 login 1 1"), monthlyEvents("u3"));
+        assertEquals(List.of("2026-03-01"), lake.table(io.beatline.activity.UserDailyActivity.TABLE)
+                .selectExpr("CAST(trunc(activity_date, 'month') AS STRING)").distinct().collectAsList().stream()
+                .map(r -> r.getString(0)).filter(m -> m.compareTo("2026-03-01") >= 0).toList(), "March has daily rows");
+        assertEquals(0, lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).filter("month = DATE'2026-03-01'").count(),
+                "D's own month is rolled up once it closes");
 
         // a lake without the rollup: every day is read, and activity rolls the months up before anything else
-        long rolledUp = lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).count();
+        List<String> u1 = monthlyEvents("u1");
         org.apache.commons.io.FileUtils.deleteDirectory(lake.lake.resolve("gold/user_monthly_events").toFile());
         Cli metrics = Cli.run("metrics", "--as-of", D.toString(), "--config", allTime.toString());
         assertEquals(0, metrics.exitCode(), metrics.err());
         assertEquals(expected, values());
         Cli activity = Cli.run("activity", "--as-of", D.toString(), "--config", allTime.toString());
         assertEquals(0, activity.exitCode(), activity.err());
-        assertTrue(activity.out().contains("user_monthly_events rolled up from all daily activity (" + rolledUp + " rows)"),
+        assertTrue(activity.out().contains("user_monthly_events rolled up from the daily activity of the 2 months rolled up"),
                 activity.out());
+        assertEquals(List.of("2026-01-01 export_report 1 1", "2026-02-01 login 1 1"), monthlyEvents("u3"));
+        assertEquals(u1, monthlyEvents("u1"));
+
+        // April: March has closed; a stage that reads the rollups refuses until activity has rolled March up
+        LocalDate april = D.plusDays(1);
+        Cli early = Cli.run("engagement", "--as-of", april.toString(), "--config", allTime.toString());
+        assertEquals(1, early.exitCode(), early.out());
+        assertTrue(early.err().contains("2026-03 is not rolled up yet: run `beatline activity --as-of 2026-04-01` first"),
+                early.err());
+        Cli closing = Cli.run("activity", "--as-of", april.toString(), "--config", allTime.toString());
+        assertEquals(0, closing.exitCode(), closing.err());
+        assertTrue(closing.out().contains("1 closed month rolled up (2026-03)"), closing.out());
+        assertEquals(List.of("2026-03-01 login 4 3", "2026-03-01 run_report 3 2"),
+                monthlyEvents("u1").stream().filter(row -> row.startsWith("2026-03")).toList());
+        assertEquals(0, Cli.run("engagement", "--as-of", april.toString(), "--config", allTime.toString()).exitCode());
+    }
+
+    /** A user's user_monthly_events rows: month, event, count, active days. */
+    private List<String> monthlyEvents(String user) {
+        return lake.table(io.beatline.activity.UserMonthlyEvents.TABLE).filter("user_id = '" + user + "'").orderBy("month", "event")
+                .collectAsList().stream().map(r -> r.getAs("month") + " " + r.getAs("event") + " " + r.getAs("event_count") + " "
+                        + r.getAs("active_days")).toList();
     }
 
     @Test
