@@ -1,11 +1,15 @@
 package io.beatline.crm;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.signum;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.beatline.config.CustomFieldType;
 import io.beatline.core.BeatlineException;
@@ -220,24 +224,29 @@ public final class CrmIngestJob extends Stage {
         Dataset<Row> parsedRows = context.spark().createDataFrame(parsed, RECORDS).persist(StorageLevel.MEMORY_AND_DISK_SER());
         Dataset<Row> classified;
         Map<String, CustomFieldType> customTypes = new LinkedHashMap<>();
+        Map<String, Long> reasons = new TreeMap<>();
+        Map<LocalDate, RowCounts> bySnapshot = new TreeMap<>();
         try {
             Dataset<Row> records = parsedRows;
-            List<Row> corrupt = records.filter(col("problem").equalTo(CrmFiles.CORRUPT_FILE)).select("source_file", "raw")
-                    .collectAsList();
+            // one job: the files that could not be read to their end, and every column name the records have
+            Row found = records.agg(
+                    collect_set(when(col("problem").equalTo(CrmFiles.CORRUPT_FILE), array(col("source_file"), col("raw")))),
+                    array_distinct(flatten(collect_set(map_keys(col("values")))))).first();
+            List<List<String>> corrupt = found.<scala.collection.Seq<String>>getList(0).stream()
+                    .map(scala.jdk.javaapi.CollectionConverters::asJava).toList();
             if (!corrupt.isEmpty() && !skipCorruptFiles) {
-                throw BeatlineException.jobFailure("Cannot read file " + corrupt.get(0).getString(0) + " ("
-                        + corrupt.get(0).getString(1).substring("corrupt file: ".length()) + "); nothing was written."
+                throw BeatlineException.jobFailure("Cannot read file " + corrupt.get(0).get(0) + " ("
+                        + corrupt.get(0).get(1).substring("corrupt file: ".length()) + "); nothing was written."
                         + " Replace the file and rerun, or rerun with --skip-corrupt-files to record it in silver/crm_quarantine.",
                         null);
             }
             if (!corrupt.isEmpty()) { // a file that cannot be read to its end keeps only the record saying so
-                Object[] corruptFiles = corrupt.stream().map(row -> row.getString(0)).distinct().toArray();
+                Object[] corruptFiles = corrupt.stream().map(pair -> pair.get(0)).distinct().toArray();
                 records = records.filter(col("source_file").isin(corruptFiles).unary_$bang()
                         .or(col("problem").equalTo(CrmFiles.CORRUPT_FILE)));
             }
             TreeSet<String> customColumns = new TreeSet<>();
-            records.select(explode(map_keys(col("values")))).distinct().collectAsList().stream().map(row -> row.getString(0))
-                    .filter(column -> !entity.isStandard(column)).forEach(customColumns::add);
+            found.<String>getList(1).stream().filter(column -> !entity.isStandard(column)).forEach(customColumns::add);
             customColumns.forEach(column -> customTypes.put(column, context.config().customFieldType(entity.entityName, column)));
 
             classified = records
@@ -245,20 +254,18 @@ public final class CrmIngestJob extends Stage {
                     .transform(typed -> CrmTransforms.markDuplicateKeys(typed, entity))
                     .withColumn("run_id", lit(runId))
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            classified.count();
+            // the counts fill classified's cache from the parsed rows' (released below)
+            for (Row row : classified.groupBy("snapshot_date", "reason").count().collectAsList()) {
+                String reason = row.getAs("reason");
+                long count = row.getAs("count");
+                if (reason != null) {
+                    reasons.merge(reason, count, Long::sum);
+                }
+                bySnapshot.merge(row.<Date>getAs("snapshot_date").toLocalDate(),
+                        reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);
+            }
         } finally {
             parsedRows.unpersist();
-        }
-        Map<String, Long> reasons = new TreeMap<>();
-        Map<LocalDate, RowCounts> bySnapshot = new TreeMap<>();
-        for (Row row : classified.groupBy("snapshot_date", "reason").count().collectAsList()) {
-            String reason = row.getAs("reason");
-            long count = row.getAs("count");
-            if (reason != null) {
-                reasons.merge(reason, count, Long::sum);
-            }
-            bySnapshot.merge(row.<Date>getAs("snapshot_date").toLocalDate(),
-                    reason == null ? new RowCounts(count, count, 0, 0) : new RowCounts(count, 0, 0, count), RowCounts::plus);
         }
         batches.forEach(batch -> ingested.put(batch, bySnapshot.getOrDefault(batch.landingDate(), RowCounts.NONE)));
         long read = bySnapshot.values().stream().mapToLong(RowCounts::read).sum();
