@@ -13,6 +13,7 @@ import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
 import io.beatline.core.SqlPredicates;
 import io.beatline.core.Stage;
+import io.beatline.core.TableSpec;
 import io.beatline.ingest.EventsIngestJob;
 import io.beatline.ingest.Identities;
 import io.beatline.ingest.IngestedBatches;
@@ -136,6 +137,11 @@ public final class ActivityJob extends Stage {
         TreeSet<LocalDate> opened = changed.stream().filter(month -> !month.isBefore(open) && rolledUp.contains(month))
                 .collect(Collectors.toCollection(TreeSet::new));
         if (months.isEmpty() && opened.isEmpty()) {
+            for (TableSpec table : List.of(UserMonthlyActivity.TABLE, UserMonthlyEvents.TABLE)) {
+                if (!store.exists(table) && store.exists(UserDailyActivity.TABLE)) { // a lake whose first month is open
+                    store.replaceAll(table, store.read(table));
+                }
+            }
             return months;
         }
         TreeSet<LocalDate> replaced = new TreeSet<>(months);

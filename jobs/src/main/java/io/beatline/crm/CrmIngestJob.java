@@ -221,7 +221,8 @@ public final class CrmIngestJob extends Stage {
         JavaRDD<Row> parsed = JavaSparkContext.fromSparkContext(context.spark().sparkContext())
                 .parallelize(files, Math.max(1, files.size()))
                 .flatMap(file -> new RecordRows(CrmFiles.open(file[0], file[1], LocalDate.parse(file[2]), hadoop.get())));
-        Dataset<Row> parsedRows = context.spark().createDataFrame(parsed, RECORDS).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // kept on disk, not in memory: a snapshot of millions of records must ingest with a small heap
+        Dataset<Row> parsedRows = context.spark().createDataFrame(parsed, RECORDS).persist(StorageLevel.DISK_ONLY());
         Dataset<Row> classified;
         Map<String, CustomFieldType> customTypes = new LinkedHashMap<>();
         Map<String, Long> reasons = new TreeMap<>();
@@ -253,7 +254,7 @@ public final class CrmIngestJob extends Stage {
                     .transform(rows -> CrmTransforms.type(rows, entity, customTypes))
                     .transform(typed -> CrmTransforms.markDuplicateKeys(typed, entity))
                     .withColumn("run_id", lit(runId))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .persist(StorageLevel.DISK_ONLY());
             // the counts fill classified's cache from the parsed rows' (released below)
             for (Row row : classified.groupBy("snapshot_date", "reason").count().collectAsList()) {
                 String reason = row.getAs("reason");
@@ -302,10 +303,10 @@ public final class CrmIngestJob extends Stage {
         snapshotDates.addAll(withRecords);
         String condition = SqlPredicates.or(List.of(SqlPredicates.isNull(CrmVersions.VALID_TO),
                 SqlPredicates.atLeast(CrmVersions.VALID_TO, from)));
-        Dataset<Row> affected = store.read(entity.table).filter(condition).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> affected = store.read(entity.table).filter(condition).persist(StorageLevel.DISK_ONLY());
+        Dataset<Row> versions = CrmVersions.merge(affected, records, snapshotDates, withRecords, from, entity.key,
+                entity.dataColumns(customColumns)).persist(StorageLevel.DISK_ONLY());
         try {
-            Dataset<Row> versions = CrmVersions.merge(affected, records, snapshotDates, withRecords, from, entity.key,
-                    entity.dataColumns(customColumns)).localCheckpoint();
             if (!store.exists(entity.table)) { // the first snapshot: every version is new
                 return store.replace(entity.table, versions, condition) + " new versions";
             }
@@ -331,6 +332,7 @@ public final class CrmIngestJob extends Stage {
             store.replace(entity.table, versions, condition);
             return opened + " new versions, " + replaced + " ended or replaced";
         } finally {
+            versions.unpersist();
             affected.unpersist();
         }
     }
