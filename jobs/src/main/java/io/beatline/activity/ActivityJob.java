@@ -131,9 +131,9 @@ public final class ActivityJob extends Stage {
      */
     private TreeSet<LocalDate> rollUp(Set<LocalDate> changed, LocalDate asOf) {
         LocalDate open = asOf.withDayOfMonth(1);
-        TreeSet<LocalDate> months = MonthlyRollups.toRollUp(store, asOf);
-        changed.stream().filter(month -> month.isBefore(open)).forEach(months::add);
         TreeSet<LocalDate> rolledUp = MonthlyRollups.rolledUp(store);
+        TreeSet<LocalDate> months = MonthlyRollups.toRollUp(store, asOf, rolledUp);
+        changed.stream().filter(month -> month.isBefore(open)).forEach(months::add);
         TreeSet<LocalDate> opened = changed.stream().filter(month -> !month.isBefore(open) && rolledUp.contains(month))
                 .collect(Collectors.toCollection(TreeSet::new));
         if (months.isEmpty() && opened.isEmpty()) {

@@ -55,8 +55,13 @@ public final class MonthlyRollups {
 
     /** The months before {@code asOf}'s that have daily activity and are not rolled up. */
     static TreeSet<LocalDate> toRollUp(TableStore store, LocalDate asOf) {
+        return toRollUp(store, asOf, rolledUp(store));
+    }
+
+    /** {@link #toRollUp(TableStore, LocalDate)} with the months {@link #rolledUp} gave. */
+    static TreeSet<LocalDate> toRollUp(TableStore store, LocalDate asOf, TreeSet<LocalDate> rolledUp) {
         TreeSet<LocalDate> months = new TreeSet<>(months(store, UserDailyActivity.TABLE).headSet(asOf.withDayOfMonth(1)));
-        months.removeAll(rolledUp(store));
+        months.removeAll(rolledUp);
         return months;
     }
 

@@ -194,7 +194,7 @@ public final class TableStore {
      * at most two metadata-only commits, none when they already agree.
      */
     public void describe(TableSpec table) {
-        if (!DESCRIBED.add(lake.path(table))) {
+        if (DESCRIBED.contains(lake.path(table))) {
             return; // brought to the spec's words earlier in this process; only beatline writes to the lake
         }
         DeltaTable delta = DeltaTable.forPath(spark, lake.path(table));
@@ -213,6 +213,7 @@ public final class TableStore {
         if (!changes.isEmpty()) {
             spark.sql("ALTER TABLE " + identifier(table) + " ALTER COLUMN " + String.join(", ", changes));
         }
+        DESCRIBED.add(lake.path(table));
     }
 
     private boolean holdsFiles(TableSpec table) {

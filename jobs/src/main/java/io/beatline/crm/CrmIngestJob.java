@@ -303,13 +303,14 @@ public final class CrmIngestJob extends Stage {
         snapshotDates.addAll(withRecords);
         String condition = SqlPredicates.or(List.of(SqlPredicates.isNull(CrmVersions.VALID_TO),
                 SqlPredicates.atLeast(CrmVersions.VALID_TO, from)));
+        if (!store.exists(entity.table)) { // the first snapshot: every version is new, written as it is computed
+            return store.replace(entity.table, CrmVersions.merge(store.read(entity.table), records, snapshotDates, withRecords,
+                    from, entity.key, entity.dataColumns(customColumns)), condition) + " new versions";
+        }
         Dataset<Row> affected = store.read(entity.table).filter(condition).persist(StorageLevel.DISK_ONLY());
         Dataset<Row> versions = CrmVersions.merge(affected, records, snapshotDates, withRecords, from, entity.key,
                 entity.dataColumns(customColumns)).persist(StorageLevel.DISK_ONLY());
         try {
-            if (!store.exists(entity.table)) { // the first snapshot: every version is new
-                return store.replace(entity.table, versions, condition) + " new versions";
-            }
             // the versions that appear and vanish, by key, valid_from, valid_to and hash: one job
             List<String> identity = new ArrayList<>(entity.key);
             identity.addAll(List.of(CrmVersions.VALID_FROM, CrmVersions.VALID_TO, CrmVersions.ROW_HASH));
