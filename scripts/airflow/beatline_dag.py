@@ -1,4 +1,4 @@
-"""Airflow DAGs for beatline: the daily run, and a backfill triggered by hand.
+"""Airflow DAGs for beatline: the daily run, the weekly maintenance, and a backfill triggered by hand.
 
 Copy this file to the DAGs folder of an Airflow 2.7+ deployment with the
 apache-airflow-providers-apache-spark package, and set the Airflow Variables below (or edit
@@ -13,6 +13,12 @@ master (spark://host:7077, yarn, or k8s://...), and spark-submit must be on the 
   runs a range the same way:
 
       airflow dags backfill --start-date 2026-06-01 --end-date 2026-06-30 beatline_daily
+
+- beatline_maintain runs `beatline maintain` once a week (Sunday 03:00): compaction of the
+  partitions written since the last maintenance, VACUUM of files older than
+  maintenance.retain-hours (default 168) that no version needs, checkpoints. It takes the lake
+  lock like a run, so it never overlaps one: if the daily run holds the lock, the task fails
+  and is retried an hour later.
 
 - beatline_backfill runs `beatline run --from A --to B` as one Spark application (one session
   start for the whole range): trigger it with {"from": "2026-06-01", "to": "2026-06-30"}.
@@ -76,6 +82,18 @@ with DAG(
     tags=["beatline"],
 ) as daily:
     beatline_task("run", "run", "--as-of", "{{ ds }}")
+
+with DAG(
+    dag_id="beatline_maintain",
+    description="beatline: compaction, VACUUM and checkpoints of every table of the lake",
+    start_date=datetime(2026, 6, 1),
+    schedule="0 3 * * 0",  # weekly, before the daily run of 06:00
+    catchup=False,
+    max_active_runs=1,
+    default_args={**DEFAULT_ARGS, "depends_on_past": False, "retries": 6, "retry_delay": timedelta(hours=1)},
+    tags=["beatline"],
+) as maintain:
+    beatline_task("maintain", "maintain")
 
 with DAG(
     dag_id="beatline_backfill",

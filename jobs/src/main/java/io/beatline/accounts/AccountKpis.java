@@ -19,6 +19,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -92,7 +93,14 @@ public final class AccountKpis {
                             "the account's health score, 0 to 100, from config `health` (see docs/metrics.md); empty when no component has a value or none is configured"),
             List.of("as_of_date", "account_id"),
             List.of("as_of_date"),
-            "one row per account known by the as-of date");
+            "one row per account known by the as-of date")
+            .withRules(ColumnRule.atLeast("users_total", 0), ColumnRule.atLeast("dau", 0),
+                    ColumnRule.atLeast("wau", 0), ColumnRule.atLeast("mau", 0), ColumnRule.between("stickiness", 0, 1),
+                    ColumnRule.between("onboarding_completion_rate", 0, 1), ColumnRule.atLeast("seats", 0),
+                    ColumnRule.between("nps", -100, 100), ColumnRule.atLeast("nps_responses", 0),
+                    ColumnRule.between("nps_avg_score", 0, 10), ColumnRule.atLeast("conversations_30d", 0),
+                    ColumnRule.atLeast("open_invoices", 0), ColumnRule.atLeast("overdue_invoices", 0),
+                    ColumnRule.between("health_score", 0, 100));
 
     private AccountKpis() {
     }

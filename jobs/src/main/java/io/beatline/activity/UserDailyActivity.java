@@ -10,6 +10,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.util.List;
@@ -41,7 +42,8 @@ public final class UserDailyActivity {
                             "when the latest of them happened"),
             List.of("user_id", "activity_date", "event"),
             List.of("activity_date"),
-            "one row per user, activity date and event");
+            "one row per user, activity date and event")
+            .withRules(ColumnRule.atLeast("event_count", 0));
 
     private UserDailyActivity() {
     }

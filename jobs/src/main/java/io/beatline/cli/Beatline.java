@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
                 EngagementCommand.class,
                 MetricsCommand.class,
                 SegmentsCommand.class,
+                CheckCommand.class,
+                MaintainCommand.class,
                 ExportSegmentCommand.class,
                 ValidateConfigCommand.class,
                 GenerateDataCommand.class,

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -25,8 +27,11 @@ public final class ConfigOptions {
     List<String> overrides = new ArrayList<>();
 
     /** Read from the parse result by Beatline's error handler, which prints the stack traces. */
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    @Option(names = "--verbose", description = "Print stack traces of errors, and Spark's, Hadoop's and Delta's own warnings.")
     boolean verbose;
+
+    /** The loggers conf/log4j2.properties quiets to errors, which {@code --verbose} opens to warnings again. */
+    static final List<String> QUIETED = List.of("org.apache.spark", "org.apache.hadoop");
 
     /**
      * The config, validated, and then the SparkSession and job context built on it; the checks
@@ -34,6 +39,9 @@ public final class ConfigOptions {
      * stage of any command.
      */
     public JobContext context() {
+        if (verbose) {
+            QUIETED.forEach(logger -> Configurator.setLevel(logger, Level.WARN));
+        }
         BeatlineConfig config = load();
         SparkSession spark = SparkSessions.create(config);
         ConfigCheck.check(spark, config);

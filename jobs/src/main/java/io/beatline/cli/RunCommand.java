@@ -54,6 +54,16 @@ final class RunCommand implements Callable<Integer> {
         context.config().catalog().trinoUrl().ifPresent(url ->
                 System.out.println("publish-catalog: " + TrinoCatalog.publish(context.config(), context.store(), url).message()));
         System.out.println("Lake: " + context.config().lake());
+        LocalDate last = dates.asOf != null ? dates.asOf : dates.range.to;
+        System.out.println("Next: " + launcher() + " tables lists the tables; ask one a question with " + launcher()
+                + " sql \"SELECT lifecycle, count(*) AS users FROM user_engagement WHERE as_of_date = DATE '" + last
+                + "' GROUP BY lifecycle\"");
         return 0;
+    }
+
+    /** How the user started beatline, for the next command to try: scripts/beatline says so; else {@code beatline}. */
+    static String launcher() {
+        String launcher = System.getenv("BEATLINE_LAUNCHER");
+        return launcher == null || launcher.isBlank() ? "beatline" : launcher;
     }
 }

@@ -28,6 +28,8 @@ public record BeatlineConfig(
         S3Config s3,
         SparkSettings spark,
         CatalogConfig catalog,
+        ChecksConfig checks,
+        MaintenanceConfig maintenance,
         String origin,
         Map<String, String> keyOrigins,
         String hash) {

@@ -168,8 +168,36 @@ public final class ConfigLoader {
         CatalogConfig catalog = catalog(c, s3);
 
         return new BeatlineConfig(raw, lake, timeZone, new EventsConfig(defaultWeight, weights, excluded),
-                new EventFieldMapping(fields), engagement, npsWindow, customFields, metrics, health, segments, requireLanded, s3, spark, catalog, origin,
+                new EventFieldMapping(fields), engagement, npsWindow, customFields, metrics, health, segments, requireLanded, s3, spark, catalog,
+                checks(c), maintenance(c), origin,
                 Map.of("raw", where(c.getValue("raw").origin()), "lake", where(c.getValue("lake").origin())), hash(c));
+    }
+
+    /** {@code checks}: the data-quality checks after each run (docs/operations.md). */
+    private static ChecksConfig checks(Config c) {
+        ChecksConfig.Mode mode = oneOf(c, "checks.mode", ChecksConfig.Mode.class);
+        double maxChange = c.getDouble("checks.max-change-pct");
+        if (!(maxChange > 0)) {
+            throw at(c, "checks.max-change-pct", "must be a percentage above 0, e.g. 50");
+        }
+        int baselineDays = c.getInt("checks.baseline-days");
+        if (baselineDays < 1) {
+            throw at(c, "checks.baseline-days", "must be at least 1 (1: the previous date; 7: the same weekday a week before)");
+        }
+        long minBase = c.getLong("checks.min-base");
+        if (minBase < 0) {
+            throw at(c, "checks.min-base", "must be 0 or more");
+        }
+        return new ChecksConfig(mode, maxChange, baselineDays, minBase);
+    }
+
+    /** {@code maintenance}: what {@code beatline maintain} keeps (docs/operations.md). */
+    private static MaintenanceConfig maintenance(Config c) {
+        int retainHours = c.getInt("maintenance.retain-hours");
+        if (retainHours < 0) {
+            throw at(c, "maintenance.retain-hours", "must be 0 or more hours (default 168)");
+        }
+        return new MaintenanceConfig(retainHours);
     }
 
     /** {@code catalog}: the SQL database and the Trino endpoint (docs/bi.md). */
@@ -465,6 +493,8 @@ public final class ConfigLoader {
         }
         // where the tables are served changes none of their rows, so it is no reason to recompute them
         withoutSecrets = withoutSecrets.withoutPath("catalog");
+        // nor are how the tables are checked and maintained
+        withoutSecrets = withoutSecrets.withoutPath("checks").withoutPath("maintenance");
         return Hashes.shortSha256(withoutSecrets.root().render(ConfigRenderOptions.concise()));
     }
 }

@@ -31,11 +31,11 @@ public final class JobRunner {
     public static JobResult run(JobContext context, String job, LocalDate date, Function<String, JobResult> body) {
         String runId = UUID.randomUUID().toString();
         Instant started = Instant.now();
-        LOG.info("{} {}: started (run {})", job, date, runId);
         JobResult result;
         Lake lake = context.store().lake();
         RunScope scope = context.scope();
         boolean outermost = scope.enter();
+        Lineage.Recording lineage = context.store().lineage().begin();
         try {
             try {
                 if (outermost) {
@@ -61,26 +61,30 @@ public final class JobRunner {
                 BeatlineException error = e instanceof BeatlineException b ? b
                         : BeatlineException.jobFailure(job + " for " + date + " failed: " + accessHint(e, lake) + rootMessage(e), e);
                 try {
+                    lineage.close();
                     PipelineRuns.record(context.store(), List.of(new JobRun(runId, job, date, started, Instant.now(), "failed", RowCounts.NONE,
-                            error.getMessage(), context.config().hash(), context.version(), null)));
+                            error.getMessage(), context.config().hash(), context.version(), null, lineage.json())));
                 } catch (Exception recordFailure) { // keep the original error; say the log failed too
                     error.addSuppressed(recordFailure);
                 }
                 throw error;
             }
             Instant finished = Instant.now();
+            lineage.close(); // what the job read and wrote, not its own run-log row
             List<JobRun> rows = new ArrayList<>();
             rows.add(new JobRun(runId, job, date, started, finished, "succeeded", result.counts(), result.message(),
-                    context.config().hash(), context.version(), result.inputs()));
+                    context.config().hash(), context.version(), result.inputs(), lineage.json()));
             for (JobResult.Part part : result.parts()) {
                 rows.add(new JobRun(runId, job + ":" + part.name(), date, started, finished, "succeeded", part.counts(),
                         part.message(), context.config().hash(), context.version(), null));
             }
             PipelineRuns.record(context.store(), rows);
         } finally {
+            lineage.close();
             scope.exit();
         }
-        LOG.info("{} {}: {}", job, date, result.message());
+        // the progress line: what the job did is its command's report (printed once, at the end)
+        LOG.info("{} {}: done in {}", job, date, String.format("%.1f s", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1e3));
         return result;
     }
 

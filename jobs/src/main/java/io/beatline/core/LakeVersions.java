@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,11 +18,15 @@ import org.apache.hadoop.fs.Path;
  * What a run saw: the version of every Delta table in the lake (the newest commit file of its
  * {@code _delta_log}, found by listing, without reading any table), the config hash, the build's
  * version and a signature of the landed input. Two equal fingerprints mean that no input, table,
- * setting or code changed in between. The run log itself is left out: every run appends to it.
+ * setting or code changed in between. The logs of runs are left out: every run appends to the run
+ * log and to meta/check_results.
  */
 public final class LakeVersions {
 
     private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
+
+    /** The tables every run appends to (the run log, meta/check_results), by path below the lake. */
+    private static final Set<String> RUN_LOGS = Set.of(PipelineRuns.TABLE.relativePath(), "meta/check_results");
 
     private LakeVersions() {
     }
@@ -48,7 +53,7 @@ public final class LakeVersions {
                 }
                 for (FileStatus table : list(fs, layer.getPath())) {
                     String name = layer.getPath().getName() + "/" + table.getPath().getName();
-                    if (!table.isDirectory() || name.equals(PipelineRuns.TABLE.relativePath())) {
+                    if (!table.isDirectory() || RUN_LOGS.contains(name)) {
                         continue;
                     }
                     long version = latestVersion(fs, table.getPath());

@@ -33,7 +33,7 @@ public final class PipelineRuns {
                     .add("run_id", StringType, false,
                             "unique id of the run")
                     .add("job", StringType, false,
-                            "`run`, `ingest-events`, `ingest-crm` (with one row per entity, `ingest-crm:companies`, ...), `activity`, `engagement`, `metrics` (until 2026-12 also `account-kpis` and `health`), `segments`")
+                            "`run`, `ingest-events`, `ingest-crm` (with one row per entity, `ingest-crm:companies`, ...), `activity`, `engagement`, `metrics` (until 2026-12 also `account-kpis` and `health`), `segments`, `check`, `maintain` (with one row per table it compacted or cleaned, `maintain:<table>`)")
                     .add("date", DateType, true,
                             "the as-of date (for ingestion: the latest landing date in the run)")
                     .add("started_at", TimestampType, false,
@@ -57,7 +57,9 @@ public final class PipelineRuns {
                     .add("version", StringType, false,
                             "beatline's version")
                     .add("inputs", StringType, true,
-                            "`run` rows only: what the run saw (config hash, version, a signature of the landed folders, the version of every table in the lake); a later `run` for the same date that sees the same skips every stage. Null on other rows"),
+                            "`run` rows only: what the run saw (config hash, version, a signature of the landed folders, the version of every table in the lake); a later `run` for the same date that sees the same skips every stage. Null on other rows")
+                    .add("lineage", StringType, true,
+                            "the tables the job read and wrote, with their versions, as JSON: {\"read\":{\"silver/events\":[3]},\"written\":{\"gold/user_daily_activity\":[7]}} (the path below the lake; time travel with VERSION AS OF). Null on part rows and on rows written before 2026-12"),
             List.of("run_id", "job"),
             List.of(),
             "one row per run of a job for a date");
@@ -148,10 +150,12 @@ public final class PipelineRuns {
                 run.date() == null ? null : Date.valueOf(run.date()),
                 Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()), run.status(),
                 run.counts().read(), run.counts().written(), run.counts().duplicate(), run.counts().quarantined(),
-                run.message(), run.configHash(), run.version(), run.inputs())).toList();
-        // a successful run that recorded its inputs says so in the commit, for lastInputsHash
+                run.message(), run.configHash(), run.version(), run.inputs(), run.lineage())).toList();
+        // a successful run that recorded its inputs says so in the commit, for lastInputsHash; any other names its
+        // job, as the job's own commits do (beatline maintain finds its last run so)
         Optional<String> metadata = runs.stream().filter(run -> run.inputs() != null && run.status().equals("succeeded"))
-                .findFirst().map(run -> run.job() + " " + run.date() + " succeeded inputs " + Hashes.shortSha256(run.inputs()));
+                .findFirst().map(run -> run.job() + " " + run.date() + " succeeded inputs " + Hashes.shortSha256(run.inputs()))
+                .or(() -> runs.stream().findFirst().map(run -> JobRunner.commitMetadata(run.job(), run.date(), run.runId())));
         store.append(TABLE, store.spark().createDataFrame(rows, TABLE.schema()), metadata);
     }
 }

@@ -43,15 +43,29 @@ public final class TableStore {
     private static final Metadata CUSTOM_COLUMN = new MetadataBuilder()
             .putString("comment", "a custom field of the CRM extract, typed as crm.custom-fields says (string otherwise)").build();
 
+    /**
+     * Delta's optimized writes, on every write: rows are shuffled by the table's partition
+     * columns and packed into bins of {@code spark.databricks.delta.optimizeWrite.binSize} (512 MB)
+     * before they are written, so a daily partition gets one file (or a few, when it is large),
+     * not one per task (SPEC 3.7).
+     */
+    static final String OPTIMIZE_WRITE = "optimizeWrite";
+
     /** The tables whose comments {@link #describe} has checked in this process (by path). */
     private static final java.util.Set<String> DESCRIBED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final SparkSession spark;
     private final Lake lake;
+    private final Lineage lineage = new Lineage();
 
     public TableStore(SparkSession spark, Lake lake) {
         this.spark = spark;
         this.lake = lake;
+    }
+
+    /** The tables and versions this store's jobs read and wrote. */
+    public Lineage lineage() {
+        return lineage;
     }
 
     public SparkSession spark() {
@@ -71,7 +85,11 @@ public final class TableStore {
         if (!exists(table)) {
             return spark.createDataFrame(List.of(), table.schema());
         }
-        return spark.read().format("delta").load(lake.path(table));
+        Dataset<Row> rows = spark.read().format("delta").load(lake.path(table));
+        if (lineage.recording()) {
+            lineage.read(table.relativePath(), latestVersion(table));
+        }
+        return rows;
     }
 
     /**
@@ -90,13 +108,19 @@ public final class TableStore {
             describe(table);
             long before = latestCommit(table).orElseThrow().version();
             var writer = conformed.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
+                    .option(OPTIMIZE_WRITE, "true")
                     // conform() chose the columns: a column a newer beatline added to the spec (or a CRM custom
                     // column) is added to a table written before it
                     .option("mergeSchema", "true")
                     .mode(SaveMode.Overwrite);
             condition.ifPresent(where -> writer.option("replaceWhere", where));
             writer.save(lake.path(table));
-            return rowsWrittenSince(table, before);
+            long written = rowsWrittenSince(table, before);
+            long after = latestVersion(table);
+            if (after != before) {
+                lineage.written(table.relativePath(), after);
+            }
+            return written;
         }
         return create(table, conformed);
     }
@@ -129,8 +153,9 @@ public final class TableStore {
      */
     public long rebuild(TableSpec table, Dataset<Row> rows) {
         conform(table, rows).write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
-                .option("overwriteSchema", "true").mode(SaveMode.Overwrite).save(lake.path(table));
+                .option(OPTIMIZE_WRITE, "true").option("overwriteSchema", "true").mode(SaveMode.Overwrite).save(lake.path(table));
         long written = lastCommitOutputRows(table);
+        lineage.written(table.relativePath(), latestVersion(table));
         DESCRIBED.remove(lake.path(table));
         describe(table);
         return written;
@@ -151,10 +176,12 @@ public final class TableStore {
             describe(table);
             var writer = conformed.write().format("delta")
                     .partitionBy(table.partitionColumns().toArray(String[]::new))
+                    .option(OPTIMIZE_WRITE, "true")
                     .option("mergeSchema", "true")
                     .mode(SaveMode.Append);
             userMetadata.ifPresent(metadata -> writer.option("userMetadata", metadata));
             writer.save(lake.path(table));
+            lineage.written(table.relativePath(), latestVersion(table));
         } else {
             create(table, conformed);
         }
@@ -170,13 +197,15 @@ public final class TableStore {
     private long create(TableSpec table, Dataset<Row> rows) {
         if (holdsFiles(table)) {
             rows.write().format("delta").partitionBy(table.partitionColumns().toArray(String[]::new))
-                    .mode(SaveMode.ErrorIfExists).save(lake.path(table));
+                    .option(OPTIMIZE_WRITE, "true").mode(SaveMode.ErrorIfExists).save(lake.path(table));
             long written = lastCommitOutputRows(table);
+            lineage.written(table.relativePath(), latestVersion(table));
             describe(table);
             return written;
         }
         Column[] partitions = table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        var writer = rows.writeTo(identifier(table)).using("delta").tableProperty("comment", table.grain());
+        var writer = rows.writeTo(identifier(table)).option(OPTIMIZE_WRITE, "true").using("delta")
+                .tableProperty("comment", table.grain());
         if (partitions.length > 0) {
             writer.partitionedBy(partitions[0], Arrays.copyOfRange(partitions, 1, partitions.length));
         }
@@ -185,6 +214,7 @@ public final class TableStore {
         } catch (Exception e) { // TableAlreadyExistsException is checked, and thrown undeclared
             throw new IllegalStateException("cannot create " + lake.path(table) + ": " + e.getMessage(), e);
         }
+        lineage.written(table.relativePath(), latestVersion(table));
         return lastCommitOutputRows(table);
     }
 
@@ -260,6 +290,16 @@ public final class TableStore {
                     .forEach(name -> columns.add(col("`" + name + "`").as(name, CUSTOM_COLUMN)));
         }
         return rows.select(columns.toArray(Column[]::new));
+    }
+
+    /** The table's newest version (a listing of its log), -1 when it has none. */
+    private long latestVersion(TableSpec table) {
+        Path path = new Path(lake.path(table));
+        try {
+            return LakeVersions.latestVersion(path.getFileSystem(spark.sparkContext().hadoopConfiguration()), path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the log of " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The newest commit of a table: its version, its numOutputRows, and the userMetadata (the job that wrote it). */

@@ -25,6 +25,7 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.config.EngagementConfig;
 import io.beatline.core.TableSpec;
@@ -88,7 +89,12 @@ public final class UserEngagement {
                             "`promoter` (9-10), `passive` (7-8), `detractor` (0-6)"),
             List.of("as_of_date", "user_id"),
             List.of("as_of_date"),
-            "one row per user known by the as-of date");
+            "one row per user known by the as-of date")
+            .withRules(ColumnRule.oneOf("lifecycle", LIFECYCLES),
+                    ColumnRule.oneOf("nps_category", List.of("promoter", "passive", "detractor")),
+                    ColumnRule.between("experience_percentile", 0, 100), ColumnRule.between("active_days_30d", 0, 30),
+                    ColumnRule.atLeast("days_since_last_seen", 0), ColumnRule.atLeast("onboarding_steps_done", 0),
+                    ColumnRule.between("nps_score", 0, 10));
 
     private UserEngagement() {
     }

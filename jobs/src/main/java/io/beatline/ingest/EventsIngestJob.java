@@ -154,6 +154,11 @@ public final class EventsIngestJob extends Stage {
                 return new JobResult(RowCounts.NONE, "landing " + dateRange(unchanged)
                         + " unchanged since ingested; nothing to do" + stray);
             }
+            if (batches.size() > 1) { // a catch-up: say what it takes in before the long pass that does
+                long files = batches.stream().mapToLong(batch -> batch.files().size()).sum();
+                LOG.info("{} {}: catching up landing {}, {} files", JOB, runDate,
+                        dateRange(batches.stream().map(LandedBatch::landingDate).toList()), files);
+            }
             JobResult result = ingestBatches(batches, runId, options.skipCorruptFiles());
             return new JobResult(result.counts(), result.message() + stray, result.parts(), result.inputs());
         });

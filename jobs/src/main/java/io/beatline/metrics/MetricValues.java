@@ -20,6 +20,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import io.beatline.config.MetricDefinition.Aggregate;
 import io.beatline.config.MetricDefinition;
 import io.beatline.config.MetricDefinition.Op;
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -53,7 +54,8 @@ public final class MetricValues {
                             "its value; empty when the expression gives null (e.g. an avg with no data)"),
             List.of("as_of_date", "entity_type", "entity_id", "metric"),
             List.of("as_of_date"),
-            "one row per as-of date, metric and entity");
+            "one row per as-of date, metric and entity")
+            .withRules(ColumnRule.oneOf("entity_type", List.of("user", "account")));
 
     private MetricValues() {
     }

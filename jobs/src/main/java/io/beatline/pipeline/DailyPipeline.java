@@ -1,6 +1,8 @@
 package io.beatline.pipeline;
 
 import io.beatline.activity.ActivityJob;
+import io.beatline.activity.IdentitySummary;
+import io.beatline.checks.DataQuality;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.Hashes;
 import io.beatline.core.IngestOptions;
@@ -18,16 +20,22 @@ import io.beatline.ingest.EventsIngestJob;
 import io.beatline.ingest.RawZone;
 import io.beatline.metrics.MetricsJob;
 import io.beatline.segments.SegmentsJob;
+import io.beatline.serving.LakeTables;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code beatline run}: every stage for an as-of date, in order. Each stage is also a command of
  * its own; this class only says in which order they run.
  */
 public final class DailyPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DailyPipeline.class);
 
     public static final String JOB = "run";
 
@@ -46,7 +54,9 @@ public final class DailyPipeline {
      * ingested (and the date's own, if its files changed); 2. CRM snapshots, the same; 3. daily
      * and monthly activity for the event dates the new events touch; 4. user engagement; 5.
      * account KPIs, calculated metrics and health scores; 6. segment membership, changes,
-     * history, definitions and summary. Each is also its own command, run the same way.
+     * history, definitions and summary. Each is also its own command, run the same way. After
+     * them, {@link #run} sums up identity stitching ({@link IdentitySummary}) and checks the
+     * tables ({@link DataQuality}).
      */
     public List<Stage> stages(boolean skipCorruptFiles) {
         IngestOptions ingest = IngestOptions.catchUp(skipCorruptFiles);
@@ -80,6 +90,10 @@ public final class DailyPipeline {
                     ingested = ingested.plus(result.counts()); // the run's counts are the raw rows it took in
                 }
             }
+            // 7. what identity stitching did for asOf (meta/identity_summary)
+            report.add(IdentitySummary.write(context.store(), asOf, runId));
+            // 8. the data-quality checks of every table for asOf (a failure in enforce mode fails the run here)
+            report.add(new DataQuality(context).run(runId, asOf, LakeTables.all()));
             // the run's log row gets the stages' lines; the per-segment lines are in the segments job's rows
             List<String> stages = report.stream().filter(line -> !line.startsWith(" ")).toList();
             return new JobResult(ingested, String.join("; ", stages), List.of(), LakeVersions.fingerprint(context, landed));
@@ -93,7 +107,9 @@ public final class DailyPipeline {
             throw new BeatlineException(BeatlineException.Kind.USAGE, "--to " + to + " is before --from " + from + ".");
         }
         List<String> report = new ArrayList<>();
+        long days = ChronoUnit.DAYS.between(from, to) + 1;
         for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
+            LOG.info("backfill {}..{}: {} ({} of {})", from, to, date, ChronoUnit.DAYS.between(from, date) + 1, days);
             for (String line : run(date, skipCorruptFiles)) {
                 report.add(date + " " + line);
             }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -33,7 +34,8 @@ public final class SegmentChanges {
                             "`entered` (a member on D, not on the earlier date) or `exited` (the reverse)"),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),
             List.of("as_of_date"),
-            "one row per segment and entity that entered or exited it on the as-of date");
+            "one row per segment and entity that entered or exited it on the as-of date")
+            .withRules(ColumnRule.oneOf("change", List.of(ENTERED, EXITED)), ColumnRule.oneOf("entity_type", List.of("user", "account")));
 
     private SegmentChanges() {
     }

@@ -2,6 +2,7 @@ package io.beatline.segments;
 
 import static org.apache.spark.sql.types.DataTypes.DateType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.TableSpec;
 import java.util.List;
 import org.apache.spark.sql.types.StructType;
@@ -15,7 +16,8 @@ public final class SegmentMembership {
                             "D, the as-of date")),
             List.of("as_of_date", "segment_id", "entity_type", "entity_id"),
             List.of("as_of_date"),
-            "one row per segment and member on the as-of date");
+            "one row per segment and member on the as-of date")
+            .withRules(ColumnRule.oneOf("entity_type", List.of("user", "account")));
 
     private SegmentMembership() {
     }

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
+import io.beatline.core.ColumnRule;
 import io.beatline.core.Columns;
 import io.beatline.core.TableSpec;
 import java.sql.Date;
@@ -48,7 +49,10 @@ public final class SegmentSummary {
                             "user segments: the members' average active_days_30d"),
             List.of("as_of_date", "segment_id"),
             List.of("as_of_date"),
-            "one row per configured segment and as-of date");
+            "one row per configured segment and as-of date")
+            .withRules(ColumnRule.atLeast("members", 0), ColumnRule.atLeast("base", 0),
+                    ColumnRule.between("share_pct", 0, 100), ColumnRule.atLeast("entered", 0), ColumnRule.atLeast("exited", 0),
+                    ColumnRule.between("avg_active_days_30d", 0, 30), ColumnRule.oneOf("entity_type", List.of("user", "account")));
 
     private SegmentSummary() {
     }

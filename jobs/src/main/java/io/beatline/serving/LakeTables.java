@@ -2,10 +2,12 @@ package io.beatline.serving;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.activity.ActorDailyActivity;
+import io.beatline.activity.IdentitySummary;
 import io.beatline.activity.ProcessedBatches;
 import io.beatline.activity.UserDailyActivity;
 import io.beatline.activity.UserMonthlyActivity;
 import io.beatline.activity.UserMonthlyEvents;
+import io.beatline.checks.DataQuality;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.TableSpec;
 import io.beatline.crm.CrmEntity;
@@ -43,7 +45,7 @@ public final class LakeTables {
                 MetricValues.TABLE, MetricDefinitions.TABLE,
                 SegmentMembership.TABLE, SegmentChanges.TABLE, SegmentHistory.TABLE, SegmentSummary.TABLE,
                 SegmentDefinitions.TABLE,
-                PipelineRuns.TABLE, IngestedBatches.TABLE, ProcessedBatches.TABLE));
+                PipelineRuns.TABLE, DataQuality.TABLE, IdentitySummary.TABLE, IngestedBatches.TABLE, ProcessedBatches.TABLE));
         return List.copyOf(tables);
     }
 

@@ -2,7 +2,6 @@ package io.beatline.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,7 @@ class SchedulingFilesTest {
 
     @Test
     void airflowDagCompilesAndRunsOneDateAtATime() throws Exception {
-        assumeTrue(hasPython(), "python3 is not installed: the DAG is not compiled here");
+        assertTrue(hasPython(), "python3 is needed to compile the Airflow DAG: install it (apt-get install python3)");
         Path dag = ROOT.resolve("scripts/airflow/beatline_dag.py");
         Result compiled = exec(ROOT, List.of("python3", "-c",
                 "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
@@ -52,6 +51,8 @@ class SchedulingFilesTest {
         assertTrue(text.contains("SparkSubmitOperator"));
         assertTrue(text.contains("\"--as-of\", \"{{ ds }}\""), "the daily DAG runs its logical date");
         assertTrue(text.contains("\"--from\""), "and there is a backfill example");
+        assertTrue(text.contains("schedule=\"0 3 * * 0\"") && text.contains("beatline_task(\"maintain\", \"maintain\")"),
+                "and a weekly maintenance");
     }
 
     @Test
