@@ -37,6 +37,11 @@ import org.apache.spark.sql.types.StructType;
 public final class TableStore {
 
     private static final Pattern OUTPUT_ROWS = Pattern.compile("\"numOutputRows\":\"(\\d+)\"");
+    /**
+     * Rows a replace whose condition is not on partitions copied from the files it rewrote (they
+     * held rows outside the condition too): Delta counts them in numOutputRows.
+     */
+    private static final Pattern COPIED_ROWS = Pattern.compile("\"numCopiedRows\":\"(\\d+)\"");
     private static final Pattern USER_METADATA = Pattern.compile("\"userMetadata\":\"([^\"]*)\"");
 
     /** The comment of a CRM custom column (a field of the extract beyond the standard ones). */
@@ -302,7 +307,10 @@ public final class TableStore {
         }
     }
 
-    /** The newest commit of a table: its version, its numOutputRows, and the userMetadata (the job that wrote it). */
+    /**
+     * The newest commit of a table: its version, the rows it wrote (numOutputRows less the rows it
+     * copied unchanged from rewritten files), and the userMetadata (the job that wrote it).
+     */
     public record Commit(long version, long outputRows, Optional<String> userMetadata) {
     }
 
@@ -350,8 +358,11 @@ public final class TableStore {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     if (line.startsWith("{\"commitInfo\"")) {
                         Matcher rows = OUTPUT_ROWS.matcher(line);
+                        Matcher copied = COPIED_ROWS.matcher(line);
                         Matcher metadata = USER_METADATA.matcher(line);
-                        return Optional.of(new Commit(version, rows.find() ? Long.parseLong(rows.group(1)) : 0,
+                        long written = (rows.find() ? Long.parseLong(rows.group(1)) : 0)
+                                - (copied.find() ? Long.parseLong(copied.group(1)) : 0);
+                        return Optional.of(new Commit(version, written,
                                 metadata.find() ? Optional.of(metadata.group(1)) : Optional.empty()));
                     }
                 }
