@@ -66,14 +66,14 @@ public final class IdentitySummary {
     /** D's row, from silver_identities, silver_identity_conflicts and D's anonymous rows of actor_daily_activity. */
     public static Dataset<Row> compute(TableStore store, LocalDate asOf, String runId) {
         Column day = lit(Date.valueOf(asOf));
-        Row links = store.read(Identities.TABLE).filter(col("link_landing_date").leq(day))
+        Dataset<Row> identities = store.read(Identities.TABLE).filter(col("link_landing_date").leq(day));
+        Row links = identities
                 .agg(sum(when(col("link_landing_date").equalTo(day), 1L).otherwise(0L)), count(lit(1)))
                 .first();
         Row conflicts = store.read(Identities.CONFLICTS).filter(col("landing_date").leq(day))
                 .agg(sum(when(col("landing_date").equalTo(day), 1L).otherwise(0L)), count(lit(1)))
                 .first();
-        Dataset<Row> linked = store.read(Identities.TABLE).filter(col("link_landing_date").leq(day))
-                .select(col("anonymous_id"), lit(true).as("linked"));
+        Dataset<Row> linked = identities.select(col("anonymous_id"), lit(true).as("linked"));
         Row anonymous = store.read(ActorDailyActivity.TABLE)
                 .filter(col("actor_type").equalTo(ActorDailyActivity.ANONYMOUS).and(col("activity_date").equalTo(day)))
                 .join(linked, col("actor_id").equalTo(col("anonymous_id")), "left")

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * values keep their {@link ColumnRule}s; then the day-over-day guard compares a few figures of D
  * with the baseline date (D minus {@code checks.baseline-days}). Each table is checked on the rows
  * a run for D writes: the as-of date's rows, the date partition D of a table partitioned by
- * another date, the CRM as of D, a table without a date as a whole. Every result is kept in
+ * another date (for a monthly rollup, the month before D's), the CRM as of D, a table without a
+ * date as a whole. Every result is kept in
  * {@code meta/check_results}.
  */
 public final class DataQuality {
@@ -96,6 +97,9 @@ public final class DataQuality {
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";
     public static final String SKIPPED = "skipped";
+
+    /** The partition column of the monthly rollups (user_monthly_activity, user_monthly_events). */
+    static final String MONTH = "month";
 
     /** How many tables are checked at once. */
     static final int CONCURRENT_TABLES = 4;
@@ -207,9 +211,12 @@ public final class DataQuality {
             return rows.filter(CrmSnapshots.validOn(asOf));
         }
         if (table.partitionColumns().size() == 1
-                && table.schema().apply(table.partitionColumns().get(0)).dataType().equals(DateType)
-                && !table.partitionColumns().get(0).equals("month")) {
-            return rows.filter(col(table.partitionColumns().get(0)).equalTo(day));
+                && table.schema().apply(table.partitionColumns().get(0)).dataType().equals(DateType)) {
+            String partition = table.partitionColumns().get(0);
+            // a monthly rollup's partition is its month's first day: the month a run for D rolls up is the one
+            // before D's (months close before they are rolled up; MonthlyRollups)
+            LocalDate value = partition.equals(MONTH) ? asOf.withDayOfMonth(1).minusMonths(1) : asOf;
+            return rows.filter(col(partition).equalTo(lit(Date.valueOf(value))));
         }
         return rows;
     }
