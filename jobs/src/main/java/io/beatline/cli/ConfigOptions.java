@@ -39,16 +39,20 @@ public final class ConfigOptions {
      * stage of any command.
      */
     public JobContext context() {
-        if (verbose) {
-            QUIETED.forEach(logger -> Configurator.setLevel(logger, Level.WARN));
-        }
-        BeatlineConfig config = load();
+        return context(load());
+    }
+
+    /** {@link #context()} for a config {@link #load} returned. */
+    public JobContext context(BeatlineConfig config) {
         SparkSession spark = SparkSessions.create(config);
         ConfigCheck.check(spark, config);
         return JobContext.create(spark, config);
     }
 
     public BeatlineConfig load() {
+        if (verbose) {
+            QUIETED.forEach(logger -> Configurator.setLevel(logger, Level.WARN));
+        }
         BeatlineConfig config = ConfigLoader.load(Optional.ofNullable(file), overrides);
         SegmentEvaluation.check(config); // fields, operators and values of every segment, before any Spark work
         return config;

@@ -1,10 +1,13 @@
 package io.beatline.cli;
 
+import io.beatline.config.BeatlineConfig;
 import io.beatline.core.JobContext;
+import io.beatline.core.SparkSessions;
 import io.beatline.pipeline.DailyPipeline;
 import io.beatline.serving.TrinoCatalog;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,16 +47,28 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobContext context = configOptions.context();
-        DailyPipeline pipeline = new DailyPipeline(context);
-        List<String> report = dates.asOf != null
-                ? pipeline.run(dates.asOf, skipCorruptFiles)
-                : pipeline.backfill(dates.range.from, dates.range.to, skipCorruptFiles);
-        report.forEach(System.out::println);
+        BeatlineConfig config = configOptions.load();
+        // the no-op run (nothing landed or changed since the last successful run for the date) needs no Spark
+        boolean unchanged = dates.asOf != null && DailyPipeline.unchangedSinceLastRun(config, JobContext.buildVersion(),
+                SparkSessions.hadoopConfiguration(config), dates.asOf);
+        JobContext context = null;
+        if (unchanged) {
+            System.out.println(DailyPipeline.UNCHANGED);
+        } else {
+            context = configOptions.context(config);
+            DailyPipeline pipeline = new DailyPipeline(context);
+            List<String> report = dates.asOf != null
+                    ? pipeline.run(dates.asOf, skipCorruptFiles)
+                    : pipeline.backfill(dates.range.from, dates.range.to, skipCorruptFiles);
+            report.forEach(System.out::println);
+        }
         // 9. with catalog.trino.url set, the tables are registered in Trino (new versions need nothing)
-        context.config().catalog().trinoUrl().ifPresent(url ->
-                System.out.println("publish-catalog: " + TrinoCatalog.publish(context.config(), context.store(), url).message()));
-        System.out.println("Lake: " + context.config().lake());
+        Optional<String> trino = config.catalog().trinoUrl();
+        if (trino.isPresent()) {
+            JobContext publishing = context != null ? context : configOptions.context(config);
+            System.out.println("publish-catalog: " + TrinoCatalog.publish(config, publishing.store(), trino.get()).message());
+        }
+        System.out.println("Lake: " + config.lake());
         LocalDate last = dates.asOf != null ? dates.asOf : dates.range.to;
         System.out.println("Next: " + launcher() + " tables lists the tables; ask one a question with " + launcher()
                 + " sql \"SELECT lifecycle, count(*) AS users FROM user_engagement WHERE as_of_date = DATE '" + last

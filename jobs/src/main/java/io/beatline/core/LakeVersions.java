@@ -36,9 +36,15 @@ public final class LakeVersions {
      * sorted by path; {@code landed} says what the caller saw of the raw zone.
      */
     public static String fingerprint(JobContext context, String landed) {
-        String tables = versions(context.store().lake(), context.spark().sparkContext().hadoopConfiguration())
-                .entrySet().stream().map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(", "));
-        return "config " + context.config().hash() + "; version " + context.version() + "; landed " + landed + "; " + tables;
+        return fingerprint(context.store().lake(), context.spark().sparkContext().hadoopConfiguration(), context.config().hash(),
+                context.version(), landed);
+    }
+
+    /** {@link #fingerprint(JobContext, String)} from the file system alone, before any SparkSession exists. */
+    public static String fingerprint(Lake lake, Configuration hadoop, String configHash, String version, String landed) {
+        String tables = versions(lake, hadoop).entrySet().stream().map(e -> e.getKey() + "@" + e.getValue())
+                .collect(Collectors.joining(", "));
+        return "config " + configHash + "; version " + version + "; landed " + landed + "; " + tables;
     }
 
     /** Every table below the lake root ({@code <layer>/<table>}) with its latest version. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -97,14 +98,19 @@ public final class PipelineRuns {
      * otherwise (then {@link #lastInputs} reads the table).
      */
     public static Optional<String> lastInputsHash(TableStore store, String job, LocalDate date) {
-        Optional<TableStore.Commit> latest = store.latestCommit(TABLE);
+        return lastInputsHash(store.spark().sparkContext().hadoopConfiguration(), store.lake(), job, date);
+    }
+
+    /** {@link #lastInputsHash(TableStore, String, LocalDate)} from the file system alone, before any SparkSession exists. */
+    public static Optional<String> lastInputsHash(Configuration hadoop, Lake lake, String job, LocalDate date) {
+        Optional<TableStore.Commit> latest = TableStore.commit(hadoop, lake, TABLE, -1);
         if (latest.isEmpty()) {
             return Optional.empty();
         }
         String ofJob = job + " ";
         String ofDate = job + " " + date + " succeeded inputs ";
         for (long version = latest.get().version(); version >= 0 && version > latest.get().version() - COMMITS_SEARCHED; version--) {
-            Optional<String> metadata = store.commit(TABLE, version).flatMap(TableStore.Commit::userMetadata);
+            Optional<String> metadata = TableStore.commit(hadoop, lake, TABLE, version).flatMap(TableStore.Commit::userMetadata);
             if (metadata.isPresent() && metadata.get().startsWith(ofJob) && metadata.get().contains(" succeeded inputs ")) {
                 return metadata.get().startsWith(ofDate) ? Optional.of(metadata.get().substring(ofDate.length())) : Optional.empty();
             }

@@ -2,6 +2,7 @@ package io.beatline.core;
 
 import io.beatline.config.BeatlineConfig;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -55,6 +56,30 @@ public final class SparkSessions {
                 "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
                 "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     }
+
+    /**
+     * The Hadoop settings a session built by {@link #create} would have, without starting one:
+     * Hadoop's defaults, the {@code spark.hadoop.*} settings that spark-submit passed and the
+     * config's {@code spark.conf} holds (the session copies them the same way), then how s3a://
+     * is reached. For what a command decides from file listings alone (the no-op run).
+     */
+    public static Configuration hadoopConfiguration(BeatlineConfig config) {
+        Configuration hadoop = new Configuration();
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (scala.Tuple2<String, String> setting : new SparkConf().getAll()) {
+            settings.put(setting._1(), setting._2());
+        }
+        settings.putAll(config.spark().conf());
+        settings.forEach((key, value) -> {
+            if (key.startsWith(SPARK_HADOOP)) {
+                hadoop.set(key.substring(SPARK_HADOOP.length()), value);
+            }
+        });
+        S3Settings.apply(config.s3(), hadoop);
+        return hadoop;
+    }
+
+    private static final String SPARK_HADOOP = "spark.hadoop.";
 
     /**
      * Settings that follow the config and may change on a live session: the time zone every

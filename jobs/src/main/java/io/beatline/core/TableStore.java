@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -343,9 +344,14 @@ public final class TableStore {
      * {@link #latestCommit}; empty when there is no such commit (or its file was cleaned up).
      */
     public Optional<Commit> commit(TableSpec table, long wanted) {
+        return commit(spark.sparkContext().hadoopConfiguration(), lake, table, wanted);
+    }
+
+    /** {@link #commit(TableSpec, long)} from the file system alone, before any SparkSession exists. */
+    public static Optional<Commit> commit(Configuration hadoop, Lake lake, TableSpec table, long wanted) {
         Path path = new Path(lake.path(table));
         try {
-            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileSystem fs = path.getFileSystem(hadoop);
             long version = wanted >= 0 ? wanted : LakeVersions.latestVersion(fs, path);
             if (version < 0) {
                 return Optional.empty();

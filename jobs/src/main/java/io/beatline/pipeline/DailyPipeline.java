@@ -3,12 +3,14 @@ package io.beatline.pipeline;
 import io.beatline.activity.ActivityJob;
 import io.beatline.activity.IdentitySummary;
 import io.beatline.checks.DataQuality;
+import io.beatline.config.BeatlineConfig;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.Hashes;
 import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
 import io.beatline.core.JobRunner;
+import io.beatline.core.Lake;
 import io.beatline.core.LakeVersions;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.RowCounts;
@@ -26,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,8 @@ public final class DailyPipeline {
     public static final String JOB = "run";
 
     /** The report's line when a run finds nothing to do. */
-    static final String UNCHANGED = "nothing landed and no table, setting or version changed since the last successful"
-            + " run for this date; every stage skipped";
+    public static final String UNCHANGED = "nothing landed and no table, setting or version changed since the last successful"
+            + " run for this date; every stage skipped, nothing written";
 
     private final JobContext context;
 
@@ -67,10 +70,13 @@ public final class DailyPipeline {
     /** Runs the pipeline for {@code asOf}; returns one line per stage for the summary. */
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
+        if (unchangedSinceLastRun(context.config(), context.version(), context.spark().sparkContext().hadoopConfiguration(), asOf)) {
+            report.add(UNCHANGED);
+            return report;
+        }
         JobRunner.run(context, JOB, asOf, runId -> {
-            // nothing landed and no table, setting or version changed since the last successful run for asOf:
-            // every stage would write what is there, so none runs
-            String landed = landedSignature(asOf);
+            // the same comparison under the lock, from the table when the run log's newest commits did not say
+            String landed = landedSignature(new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration()), asOf);
             String inputs = LakeVersions.fingerprint(context, landed);
             Optional<String> lastHash = PipelineRuns.lastInputsHash(context.store(), JOB, asOf);
             boolean unchanged = lastHash.isPresent() ? lastHash.get().equals(Hashes.shortSha256(inputs))
@@ -118,12 +124,29 @@ public final class DailyPipeline {
     }
 
     /**
+     * Whether nothing landed and no table, setting or version changed since the last successful
+     * run for {@code asOf}: then every stage would write what is there, so none runs and nothing is
+     * written, not even a run-log row. Decided from file listings and the run log's newest commit
+     * files alone, so a command can ask before it starts Spark (the no-op run). False when those
+     * commits hold no successful run for {@code asOf} as the latest run: the run itself then compares,
+     * under the lake lock, with the run log's table.
+     */
+    public static boolean unchangedSinceLastRun(BeatlineConfig config, String version, Configuration hadoop, LocalDate asOf) {
+        Lake lake = new Lake(config.lake());
+        Optional<String> lastHash = PipelineRuns.lastInputsHash(hadoop, lake, JOB, asOf);
+        if (lastHash.isEmpty()) {
+            return false; // the common daily case: the last run was for another date
+        }
+        String landed = landedSignature(new RawZone(config.raw(), hadoop), asOf);
+        return lastHash.get().equals(Hashes.shortSha256(LakeVersions.fingerprint(lake, hadoop, config.hash(), version, landed)));
+    }
+
+    /**
      * What has landed for a run as of {@code asOf}, as the run reads it: per source, the landing
      * dates up to asOf and the files of asOf's own folder (the one folder a run re-reads when its
      * files change).
      */
-    private String landedSignature(LocalDate asOf) {
-        RawZone raw = new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration());
+    private static String landedSignature(RawZone raw, LocalDate asOf) {
         List<String> sources = new ArrayList<>();
         sources.add(EventsIngestJob.SOURCE);
         for (CrmEntity entity : CrmEntity.values()) {
