@@ -17,6 +17,7 @@ import io.beatline.activity.UserDailyActivity;
 import io.beatline.config.ChecksConfig;
 import io.beatline.core.BeatlineException;
 import io.beatline.core.ColumnRule;
+import io.beatline.core.Concurrently;
 import io.beatline.core.JobContext;
 import io.beatline.core.TableSpec;
 import io.beatline.core.TableStore;
@@ -36,10 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
@@ -135,30 +133,15 @@ public final class DataQuality {
     public List<Result> check(List<TableSpec> tables, LocalDate asOf) {
         // each table's checks are one small Spark job whose time is mostly the driver's (a Delta
         // snapshot, planning): a few at once keep the cores busy
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_TABLES);
-        try {
-            List<Future<List<Result>>> perTable = new ArrayList<>();
-            for (TableSpec table : tables) {
-                if (!table.layer().equals("meta")) {
-                    perTable.add(pool.submit(() -> store.exists(table) ? contract(table, scoped(table, asOf)) : List.<Result>of()));
-                }
+        List<Callable<List<Result>>> checks = new ArrayList<>();
+        for (TableSpec table : tables) {
+            if (!table.layer().equals("meta")) {
+                checks.add(() -> store.exists(table) ? contract(table, scoped(table, asOf)) : List.<Result>of());
             }
-            Future<List<Result>> guard = pool.submit(() -> dayOverDay(asOf));
-            List<Result> results = new ArrayList<>();
-            for (Future<List<Result>> table : perTable) {
-                results.addAll(table.get());
-            }
-            results.addAll(guard.get());
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking the tables for " + asOf, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("checking the tables for " + asOf + " failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        checks.add(() -> dayOverDay(asOf));
+        return Concurrently.run(checks, CONCURRENT_TABLES, "checking the tables for " + asOf).stream()
+                .flatMap(List::stream).toList();
     }
 
     /**

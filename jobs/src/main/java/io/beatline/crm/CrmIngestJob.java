@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.beatline.config.CustomFieldType;
 import io.beatline.core.BeatlineException;
+import io.beatline.core.Concurrently;
 import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -69,6 +71,9 @@ public final class CrmIngestJob extends Stage {
             .add("raw", DataTypes.StringType)
             .add("values", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
             .add("problem", DataTypes.StringType);
+
+    /** How many entities are ingested at once. */
+    static final int CONCURRENT_ENTITIES = 3;
 
     private final RawZone raw;
 
@@ -155,16 +160,25 @@ public final class CrmIngestJob extends Stage {
             if (batches.isEmpty()) {
                 return new JobResult(RowCounts.NONE, migrated + "no new CRM snapshot; nothing to do" + stray);
             }
-            List<JobResult.Part> parts = new ArrayList<>();
             Map<String, Set<LocalDate>> withRecords = IngestedBatches.landingsWithRows(store);
+            // each entity's Spark jobs are small: a few entities at once (see Concurrently). 1. every entity's records
+            // parsed, checked and typed; a file that cannot be read fails the stage here, before anything is written
+            List<Callable<Classified>> classifying = new ArrayList<>();
+            byEntity.forEach((entity, entityBatches) -> classifying.add(() -> classify(entity, entityBatches, runId,
+                    options.skipCorruptFiles())));
+            List<Classified> classified = Concurrently.run(classifying, CONCURRENT_ENTITIES, "reading the CRM snapshots");
+            // 2. each entity's versions merged into its own table
+            List<Callable<EntityIngest>> perEntity = classified.stream().<Callable<EntityIngest>>map(entity ->
+                    () -> store(entity, withRecords.getOrDefault(entity.entity().source(), Set.of()))).toList();
+            List<JobResult.Part> parts = new ArrayList<>();
             List<Dataset<Row>> quarantined = new ArrayList<>();
             Map<LandedBatch, RowCounts> counted = new LinkedHashMap<>();
             RowCounts total = RowCounts.NONE;
-            for (Map.Entry<CrmEntity, List<LandedBatch>> entry : byEntity.entrySet()) {
-                JobResult.Part part = ingestEntity(entry.getKey(), entry.getValue(), runId, options.skipCorruptFiles(),
-                        quarantined, counted, withRecords.getOrDefault(entry.getKey().source(), Set.of()));
-                parts.add(part);
-                total = total.plus(part.counts());
+            for (EntityIngest entity : Concurrently.run(perEntity, CONCURRENT_ENTITIES, "storing the CRM versions")) {
+                parts.add(entity.part());
+                quarantined.add(entity.quarantined());
+                counted.putAll(entity.counted());
+                total = total.plus(entity.part().counts());
             }
             String theseSnapshots = SqlPredicates.or(byEntity.entrySet().stream()
                     .map(e -> SqlPredicates.and(SqlPredicates.equalTo("entity", e.getKey().entityName),
@@ -207,9 +221,28 @@ public final class CrmIngestJob extends Stage {
         PipelineRuns.recordInterrupted(context, JOB, runId, runs);
     }
 
-    private JobResult.Part ingestEntity(CrmEntity entity, List<LandedBatch> batches, String runId,
-                                        boolean skipCorruptFiles, List<Dataset<Row>> quarantined,
-                                        Map<LandedBatch, RowCounts> ingested, Set<LocalDate> earlierSnapshots) {
+    /**
+     * What one entity's snapshots gave: its run-log part, its quarantined rows (written with the
+     * other entities' in one commit) and the counts of each snapshot (for meta/ingested_batches).
+     */
+    private record EntityIngest(JobResult.Part part, Dataset<Row> quarantined, Map<LandedBatch, RowCounts> counted) {
+    }
+
+    /**
+     * One entity's snapshots parsed, checked and typed: its records with their {@code reason}
+     * (null when kept), kept on disk for the stage; its custom columns and types; the rows of each
+     * reason; each snapshot's counts.
+     */
+    private record Classified(CrmEntity entity, List<LandedBatch> batches, Dataset<Row> records,
+                              Map<String, CustomFieldType> customTypes, Map<String, Long> reasons,
+                              Map<LocalDate, RowCounts> bySnapshot) {
+    }
+
+    /**
+     * Parses, checks and types the records of one entity's snapshots; a file that cannot be read
+     * fails here unless {@code skipCorruptFiles}. Writes nothing.
+     */
+    private Classified classify(CrmEntity entity, List<LandedBatch> batches, String runId, boolean skipCorruptFiles) {
         // every file is parsed in a Spark task of its own, as a stream (CrmFiles.open): never on the driver
         List<String[]> files = new ArrayList<>();
         for (LandedBatch batch : batches) {
@@ -268,14 +301,30 @@ public final class CrmIngestJob extends Stage {
         } finally {
             parsedRows.unpersist();
         }
+        return new Classified(entity, batches, classified, customTypes, reasons, bySnapshot);
+    }
+
+    /**
+     * Merges one entity's kept records into its versions (one commit to silver/&lt;entity&gt;,
+     * none when nothing changed); {@code earlierSnapshots}: its snapshot dates ingested before
+     * that hold records.
+     */
+    private EntityIngest store(Classified entityRecords, Set<LocalDate> earlierSnapshots) {
+        CrmEntity entity = entityRecords.entity();
+        List<LandedBatch> batches = entityRecords.batches();
+        Dataset<Row> classified = entityRecords.records();
+        Map<String, Long> reasons = entityRecords.reasons();
+        Map<LocalDate, RowCounts> bySnapshot = entityRecords.bySnapshot();
+        Map<LandedBatch, RowCounts> ingested = new LinkedHashMap<>();
         batches.forEach(batch -> ingested.put(batch, bySnapshot.getOrDefault(batch.landingDate(), RowCounts.NONE)));
         long read = bySnapshot.values().stream().mapToLong(RowCounts::read).sum();
         long written = bySnapshot.values().stream().mapToLong(RowCounts::written).sum();
         String versions = storeVersions(entity, classified.filter(col("reason").isNull()).drop("record_number", "raw", "reason"),
-                customTypes.keySet(), batches.stream().map(LandedBatch::landingDate).toList(), bySnapshot, earlierSnapshots);
-        quarantined.add(classified.filter(col("reason").isNotNull())
+                entityRecords.customTypes().keySet(), batches.stream().map(LandedBatch::landingDate).toList(), bySnapshot,
+                earlierSnapshots);
+        Dataset<Row> quarantined = classified.filter(col("reason").isNotNull())
                 .select(col("snapshot_date"), lit(entity.entityName).as("entity"), col("source_file"), col("raw"),
-                        col("reason"), col("run_id")));
+                        col("reason"), col("run_id"));
         long rejected = reasons.values().stream().mapToLong(Long::longValue).sum();
         long duplicates = reasons.getOrDefault("duplicate_key", 0L);
         String reasonText = reasons.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
@@ -283,7 +332,8 @@ public final class CrmIngestJob extends Stage {
                 + " records: " + written + " kept, " + rejected + " quarantined" + (reasonText.isEmpty() ? "" : " (" + reasonText + ")")
                 + "; " + versions;
         // duplicate_key rows are quarantined (SPEC 2.2) and counted there; rows_duplicate stays 0 for CRM
-        return new JobResult.Part(entity.entityName, new RowCounts(read, written, 0, rejected), message);
+        return new EntityIngest(new JobResult.Part(entity.entityName, new RowCounts(read, written, 0, rejected), message),
+                quarantined, ingested);
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.beatline.crm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beatline.core.BeatlineException;
 import io.beatline.core.IngestOptions;
 import io.beatline.core.JobContext;
 import io.beatline.core.JobResult;
@@ -182,6 +185,32 @@ class CrmIngestTest {
         JobResult again = ingest.ingestDate(DAY1, IngestOptions.landingDate(false, false));
         assertTrue(again.message().contains("nothing to do"), again.message());
         assertEquals(version, lake.version(CrmEntity.COMPANIES.table));
+    }
+
+    /**
+     * Entities are read a few at once, and every one is read before any is written: a corrupt
+     * file of the last entity (invoices) fails the stage with nothing written, not even the
+     * companies read beside it.
+     */
+    @Test
+    void aCorruptFileOfAnyEntityFailsTheStageBeforeAnyTableIsWritten() {
+        lake.land("crm/companies", DAY1, "c.csv", "company_id,name\nacc1,Acme\n");
+        lake.land("crm/end_users", DAY1, "u.csv", "user_id,company_id\nu1,acc1\n");
+        Path bad = lake.landBytes("crm/invoices", DAY1, "i.csv.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2});
+        CrmIngestJob ingest = new CrmIngestJob(context);
+        BeatlineException error = assertThrows(
+                BeatlineException.class, () -> ingest.ingestDate(DAY1, IngestOptions.landingDate(false, false)));
+        assertTrue(error.getMessage().contains(bad.getFileName().toString()) && error.getMessage().contains("nothing was written"),
+                error.getMessage());
+        for (CrmEntity entity : CrmEntity.values()) {
+            assertFalse(context.store().exists(entity.table), entity + " was written");
+        }
+        assertFalse(context.store().exists(CrmQuarantine.TABLE));
+
+        // with --skip-corrupt-files the file is a quarantine row and the others are kept
+        ingest.ingestDate(DAY1, IngestOptions.landingDate(true, false));
+        assertEquals(Map.of("invoices:corrupt_file", 1L), quarantine());
+        assertEquals(List.of("acc1"), List.copyOf(companies(DAY1).keySet()));
     }
 
     /**
