@@ -25,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  *   reference --as-of D --out DIR [--threads N] [--conf K=V ...]   DuckDB computes both tables from the raw zone
  *   check     --as-of D --reference DIR [--conf K=V ...]            compares them with the lake's; exit 1 on a difference
- *   stages    --as-of D [--conf K=V ...]                            the latest run's stages from the run log
+ *   stages    --as-of D [--conf K=V ...]                            the latest run's stages from the run log, and
+ *                                                                  "checks": its time after the last stage
  * </pre>
  * The config (raw, lake, weights, windows, ...) is beatline's, with the same {@code --conf} overrides.
  */
@@ -81,6 +82,14 @@ public final class BenchTool {
                 .select(col("job"), expr("(unix_millis(finished_at) - unix_millis(started_at)) / 1000.0"), col("rows_read"));
         for (Row stage : stages.collectAsList()) {
             System.out.printf("%s %.1f %d%n", stage.getString(0), ((Number) stage.get(1)).doubleValue(), stage.getLong(2));
+        }
+        // what the run does after its last stage: the identity summary, the data-quality checks, its own run-log row
+        Row lastStage = log.filter(col("status").equalTo("succeeded").and(not(col("job").contains(":")))
+                        .and(col("job").notEqual("run")).and(col("started_at").geq(lit(run.getTimestamp(3))))
+                        .and(col("finished_at").leq(lit(run.getTimestamp(4)))))
+                .agg(expr("(unix_millis(max(finished_at))) / 1000.0")).first();
+        if (!lastStage.isNullAt(0)) {
+            System.out.printf("checks %.1f 0%n", run.getTimestamp(4).getTime() / 1000.0 - ((Number) lastStage.get(0)).doubleValue());
         }
         spark.stop();
     }
