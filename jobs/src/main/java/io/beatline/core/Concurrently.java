@@ -22,8 +22,8 @@ public final class Concurrently {
     /**
      * The results of {@code tasks}, in their order, at most {@code threads} running at once. Every
      * task has ended when this returns or throws (unless the calling thread is interrupted), so
-     * nothing writes after the job that called it (and its lake lock) is done; a failure is rethrown once all have ended, with the others'
-     * failures suppressed in it.
+     * nothing writes after the job that called it (and its lake lock) is done; a failure is
+     * rethrown once all have ended, with the others' failures suppressed in it.
      */
     public static <T> List<T> run(List<Callable<T>> tasks, int threads, String what) {
         if (tasks.size() <= 1 || threads <= 1) {

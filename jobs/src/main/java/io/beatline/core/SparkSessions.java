@@ -1,6 +1,7 @@
 package io.beatline.core;
 
 import io.beatline.config.BeatlineConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -65,7 +66,7 @@ public final class SparkSessions {
      */
     public static Configuration hadoopConfiguration(BeatlineConfig config) {
         Configuration hadoop = new Configuration();
-        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>();
         for (scala.Tuple2<String, String> setting : new SparkConf().getAll()) {
             settings.put(setting._1(), setting._2());
         }

@@ -70,13 +70,14 @@ public final class DailyPipeline {
     /** Runs the pipeline for {@code asOf}; returns one line per stage for the summary. */
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
-        if (unchangedSinceLastRun(context.config(), context.version(), context.spark().sparkContext().hadoopConfiguration(), asOf)) {
+        Configuration hadoop = context.spark().sparkContext().hadoopConfiguration();
+        if (unchangedSinceLastRun(context.config(), context.version(), hadoop, asOf)) {
             report.add(UNCHANGED);
             return report;
         }
         JobRunner.run(context, JOB, asOf, runId -> {
             // the same comparison under the lock, from the table when the run log's newest commits did not say
-            String landed = landedSignature(new RawZone(context.config().raw(), context.spark().sparkContext().hadoopConfiguration()), asOf);
+            String landed = landedSignature(new RawZone(context.config().raw(), hadoop), asOf);
             String inputs = LakeVersions.fingerprint(context, landed);
             Optional<String> lastHash = PipelineRuns.lastInputsHash(context.store(), JOB, asOf);
             boolean unchanged = lastHash.isPresent() ? lastHash.get().equals(Hashes.shortSha256(inputs))
