@@ -71,20 +71,21 @@ public final class DailyPipeline {
     public List<String> run(LocalDate asOf, boolean skipCorruptFiles) {
         List<String> report = new ArrayList<>();
         Configuration hadoop = context.spark().sparkContext().hadoopConfiguration();
-        if (unchangedSinceLastRun(context.config(), context.version(), hadoop, asOf)) {
+        Optional<String> lastHash = PipelineRuns.lastInputsHash(context.store(), JOB, asOf);
+        if (lastHash.isPresent() && sameInputs(lastHash.get(), context.config(), context.version(), hadoop, asOf)) {
             report.add(UNCHANGED);
             return report;
         }
         JobRunner.run(context, JOB, asOf, runId -> {
-            // the same comparison under the lock, from the table when the run log's newest commits did not say
             String landed = landedSignature(new RawZone(context.config().raw(), hadoop), asOf);
-            String inputs = LakeVersions.fingerprint(context, landed);
-            Optional<String> lastHash = PipelineRuns.lastInputsHash(context.store(), JOB, asOf);
-            boolean unchanged = lastHash.isPresent() ? lastHash.get().equals(Hashes.shortSha256(inputs))
-                    : PipelineRuns.lastInputs(context.store(), JOB, asOf).filter(inputs::equals).isPresent();
-            if (unchanged) {
-                report.add(UNCHANGED);
-                return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), inputs);
+            // the run log's newest commits hold no run for asOf as the latest (a run log from before the commits
+            // said so, or another date's run since): its table may, read under the lock
+            if (lastHash.isEmpty()) {
+                String inputs = LakeVersions.fingerprint(context, landed);
+                if (PipelineRuns.lastInputs(context.store(), JOB, asOf).filter(inputs::equals).isPresent()) {
+                    report.add(UNCHANGED);
+                    return new JobResult(RowCounts.NONE, UNCHANGED, List.of(), inputs);
+                }
             }
             RowCounts ingested = RowCounts.NONE;
             for (Stage stage : stages(skipCorruptFiles)) {
@@ -129,17 +130,21 @@ public final class DailyPipeline {
      * run for {@code asOf}: then every stage would write what is there, so none runs and nothing is
      * written, not even a run-log row. Decided from file listings and the run log's newest commit
      * files alone, so a command can ask before it starts Spark (the no-op run). False when those
-     * commits hold no successful run for {@code asOf} as the latest run: the run itself then compares,
+     * commits hold no successful run for {@code asOf} as the latest run: {@link #run} then compares,
      * under the lake lock, with the run log's table.
      */
     public static boolean unchangedSinceLastRun(BeatlineConfig config, String version, Configuration hadoop, LocalDate asOf) {
-        Lake lake = new Lake(config.lake());
-        Optional<String> lastHash = PipelineRuns.lastInputsHash(hadoop, lake, JOB, asOf);
-        if (lastHash.isEmpty()) {
-            return false; // the common daily case: the last run was for another date
-        }
+        Optional<String> lastHash = PipelineRuns.lastInputsHash(hadoop, new Lake(config.lake()), JOB, asOf);
+        // empty in the common daily case: the last run was for another date
+        return lastHash.isPresent() && sameInputs(lastHash.get(), config, version, hadoop, asOf);
+    }
+
+    /** Whether what a run for {@code asOf} sees now hashes to {@code lastHash}, the inputs the last run recorded. */
+    private static boolean sameInputs(String lastHash, BeatlineConfig config, String version, Configuration hadoop,
+                                      LocalDate asOf) {
         String landed = landedSignature(new RawZone(config.raw(), hadoop), asOf);
-        return lastHash.get().equals(Hashes.shortSha256(LakeVersions.fingerprint(lake, hadoop, config.hash(), version, landed)));
+        return lastHash.equals(Hashes.shortSha256(LakeVersions.fingerprint(new Lake(config.lake()), hadoop, config.hash(),
+                version, landed)));
     }
 
     /**
