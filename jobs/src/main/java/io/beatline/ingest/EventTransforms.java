@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -20,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.sketch.BloomFilter;
 
 /**
  * The pure steps of event ingestion, each {@code Dataset<Row> -> Dataset<Row>} with no I/O:
@@ -91,15 +97,42 @@ public final class EventTransforms {
      * The event_ids among the valid rows of {@code parsed} that need more than a glance: delivered
      * more than once in this batch, or already in {@code existingEventIds} ({@code known}). Every
      * other valid row is the one and only delivery of its event. Usually a small share of the batch.
+     * One shuffle of the batch's ids and the existing ones together; an existing id the batch does
+     * not hold is dropped after it.
      */
     public static Dataset<Row> contestedIds(Dataset<Row> parsed, Dataset<Row> existingEventIds) {
-        Dataset<Row> ids = parsed.filter(col("reason").isNull()).select("event_id");
-        Dataset<Row> repeated = ids.groupBy("event_id").count().filter(col("count").gt(1))
-                .select(col("event_id"), lit(false).as("known"));
-        Dataset<Row> existing = existingEventIds.select(col("event_id").as("existing_id")).distinct();
-        Dataset<Row> known = existing.join(ids.distinct(), existing.col("existing_id").equalTo(ids.col("event_id")), "left_semi")
-                .select(col("existing_id").as("event_id"), lit(true).as("known"));
-        return repeated.unionByName(known).groupBy("event_id").agg(max("known").as("known"));
+        Dataset<Row> delivered = parsed.filter(col("reason").isNull())
+                .select(col("event_id"), lit(1L).as("deliveries"), lit(false).as("known"));
+        Dataset<Row> existing = existingEventIds.select(col("event_id"), lit(0L).as("deliveries"), lit(true).as("known"));
+        return delivered.unionByName(existing).groupBy("event_id")
+                .agg(sum("deliveries").as("deliveries"), max("known").as("known"))
+                .filter(col("deliveries").gt(1).or(col("known").and(col("deliveries").gt(0))))
+                .select("event_id", "known");
+    }
+
+    /**
+     * A Bloom filter of the non-null strings of {@code column}, each partition's built where it is
+     * and merged on the driver: a string of the rows always "might be contained"; another one is
+     * with a probability of about {@code falsePositives}.
+     */
+    public static BloomFilter bloomFilter(Dataset<Row> rows, String column, long expected, double falsePositives) {
+        long items = Math.max(1, expected);
+        return rows.select(col(column)).as(Encoders.STRING()).javaRDD().mapPartitions(values -> {
+            BloomFilter filter = BloomFilter.create(items, falsePositives);
+            values.forEachRemaining(value -> {
+                if (value != null) {
+                    filter.putString(value);
+                }
+            });
+            return List.of(filter).iterator();
+        }).reduce(BloomFilter::mergeInPlace);
+    }
+
+    /** The rows whose {@code column} might be in {@code filter} (every row whose value was put in it, and a few more). */
+    public static Dataset<Row> mightBeIn(Dataset<Row> rows, String column, BloomFilter filter) {
+        UserDefinedFunction mightContain = udf((UDF1<String, Boolean>) value -> value != null && filter.mightContainString(value),
+                DataTypes.BooleanType);
+        return rows.filter(mightContain.apply(col(column)));
     }
 
     /**

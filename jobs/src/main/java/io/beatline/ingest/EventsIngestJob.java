@@ -65,6 +65,12 @@ public final class EventsIngestJob extends Stage {
     /** Up to this many contested event_ids (see EventTransforms.contestedIds) are broadcast. */
     private static final long BROADCAST_CONTESTED = 1_000_000;
 
+    /**
+     * Up to this many valid events in a batch, the earlier event_ids are filtered by a Bloom filter
+     * of the batch's before they are compared (about 1.2 bytes per event on the driver: 24 MB here).
+     */
+    private static final long BLOOM_FILTERED = 20_000_000;
+
     private final RawZone raw;
     private final IngestOptions options;
 
@@ -198,15 +204,18 @@ public final class EventsIngestJob extends Stage {
         }
 
         Dataset<Row> parsed = null;
-        List<LocalDate> eventDates = null;
-        while (eventDates == null) {
+        Map<LocalDate, Long> validByEventDate = null;
+        while (validByEventDate == null) {
             try {
                 // inside the try: Parquet footers are read here, when the schema is inferred
                 parsed = readLines(readable, landingOf)
                         .transform(lines -> EventTransforms.parse(lines, context.config().eventFields()))
                         .persist(StorageLevel.MEMORY_AND_DISK());
-                eventDates = parsed.filter(col("reason").isNull()).select("event_date").distinct()
-                        .collectAsList().stream().map(row -> row.getDate(0).toLocalDate()).sorted().toList();
+                Map<LocalDate, Long> counted = new TreeMap<>(); // set once the read went through
+                for (Row row : parsed.filter(col("reason").isNull()).groupBy("event_date").count().collectAsList()) {
+                    counted.put(row.getDate(0).toLocalDate(), row.getLong(1));
+                }
+                validByEventDate = counted;
             } catch (Exception readFailure) { // SparkException is checked, though Scala throws it undeclared
                 if (parsed != null) {
                     parsed.unpersist();
@@ -229,8 +238,15 @@ public final class EventsIngestJob extends Stage {
         }
 
         List<LocalDate> landingDates = batches.stream().map(LandedBatch::landingDate).toList();
-        Dataset<Row> contested = EventTransforms.contestedIds(parsed, earlierEventIds(eventDates, landingDates))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> earlier = earlierEventIds(List.copyOf(validByEventDate.keySet()), landingDates);
+        long valid = validByEventDate.values().stream().mapToLong(Long::longValue).sum();
+        if (valid > 0 && valid <= BLOOM_FILTERED) {
+            // the earlier events of these dates are millions, the batch's ids among them few: a Bloom filter of the
+            // batch's ids keeps the earlier ids out of the shuffle but those few (and about 1% of the others)
+            earlier = EventTransforms.mightBeIn(earlier, "event_id",
+                    EventTransforms.bloomFilter(parsed.filter(col("reason").isNull()), "event_id", valid, 0.01));
+        }
+        Dataset<Row> contested = EventTransforms.contestedIds(parsed, earlier).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> classified = EventTransforms.classify(parsed, contested, contested.count() <= BROADCAST_CONTESTED);
         try {
             Map<String, Long> byOutcome = new TreeMap<>();

@@ -26,7 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.sketch.BloomFilter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +108,30 @@ class EventsIngestTest {
     private Row lastRun(String job) {
         return lake.table(PipelineRuns.TABLE).filter("job = '" + job + "'").orderBy(org.apache.spark.sql.functions.col("finished_at").desc())
                 .first();
+    }
+
+    @Test
+    void contestedIdsAreTheOnesDeliveredTwiceOrKnownAlreadyAndTheBloomFilterKeepsEveryKnownOne() {
+        // the batch: a twice, b once, c once, d quarantined; earlier: c, d, x (x not in the batch)
+        StructType parsedSchema = new StructType().add("event_id", "string").add("reason", "string");
+        Dataset<Row> parsed = TestSpark.session().createDataFrame(List.of(RowFactory.create("a", null),
+                RowFactory.create("a", null), RowFactory.create("b", null), RowFactory.create("c", null),
+                RowFactory.create("d", "bad_timestamp")), parsedSchema);
+        Dataset<Row> earlier = TestSpark.session().createDataFrame(List.of(RowFactory.create("c"), RowFactory.create("d"),
+                RowFactory.create("x")), new StructType().add("event_id", "string"));
+        // a: delivered twice, not known; c: known; b: once, new; d: not a valid row; x: not in the batch
+        Map<String, Boolean> expected = Map.of("a", false, "c", true);
+        assertEquals(expected, contested(EventTransforms.contestedIds(parsed, earlier)));
+
+        BloomFilter ids = EventTransforms.bloomFilter(parsed.filter("reason is null"), "event_id", 3, 0.01);
+        List<String> kept = EventTransforms.mightBeIn(earlier, "event_id", ids).collectAsList().stream()
+                .map(row -> row.getString(0)).toList();
+        assertTrue(kept.contains("c"), "a batch id is always kept: " + kept);
+        assertEquals(expected, contested(EventTransforms.contestedIds(parsed, EventTransforms.mightBeIn(earlier, "event_id", ids))));
+    }
+
+    private static Map<String, Boolean> contested(Dataset<Row> rows) {
+        return rows.collectAsList().stream().collect(Collectors.toMap(row -> row.getString(0), row -> row.getBoolean(1)));
     }
 
     @Test
