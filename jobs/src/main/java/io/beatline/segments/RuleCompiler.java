@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
@@ -429,6 +431,18 @@ final class RuleCompiler {
         boolean needsEvents() {
             return counts.keySet().stream().anyMatch(c -> c.where().isPresent())
                     || periods.keySet().stream().anyMatch(p -> p.where().isPresent()) || !sequences.isEmpty();
+        }
+
+        /**
+         * The events the conditions that read events look at (those with a where, and the
+         * sequences' steps); empty when one of them looks at any event ({@code *}).
+         */
+        Optional<Set<String>> eventsRead() {
+            Set<String> events = new TreeSet<>();
+            counts.keySet().stream().filter(c -> c.where().isPresent()).forEach(c -> events.addAll(c.events()));
+            periods.keySet().stream().filter(p -> p.where().isPresent()).forEach(p -> events.add(p.event()));
+            sequences.keySet().forEach(sequence -> events.addAll(sequence.steps()));
+            return events.contains("*") ? Optional.empty() : Optional.of(events);
         }
     }
 }

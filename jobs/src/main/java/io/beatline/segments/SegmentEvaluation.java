@@ -117,6 +117,14 @@ public final class SegmentEvaluation {
         return (entity == EntityType.USER ? userFeatures : accountFeatures).eventsReadFrom(asOf).orElse(null);
     }
 
+    /**
+     * The events an entity's conditions that read events look at; empty when one looks at any
+     * event ({@code *}). Only these events need to be read.
+     */
+    public Optional<Set<String>> eventsRead(EntityType entity) {
+        return (entity == EntityType.USER ? userFeatures : accountFeatures).eventsRead();
+    }
+
     /** Whether an entity's conditions read events: a behaviour condition with a where, or a sequence. */
     public boolean needsEvents(EntityType entity) {
         return (entity == EntityType.USER ? userFeatures : accountFeatures).needsEvents();

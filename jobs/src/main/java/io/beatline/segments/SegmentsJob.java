@@ -27,6 +27,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -161,8 +162,9 @@ public final class SegmentsJob extends Stage {
 
     /**
      * The counted silver events, each counted for its user (Identities.attribute), over the
-     * longest window the where conditions and sequences of either entity look at: read once,
-     * and kept for the stage when both entities use it. Empty when none looks at events.
+     * longest window the where conditions and sequences of either entity look at, and of the
+     * events they name only (all events when one names {@code *}): read once, and kept for the
+     * stage when both entities use it. Empty when none looks at events.
      */
     private Dataset<Row> events(SegmentEvaluation evaluation, LocalDate asOf) {
         Dataset<Row> events = store.read(SilverEvents.TABLE);
@@ -177,6 +179,14 @@ public final class SegmentsJob extends Stage {
         if (userFrom != null && accountFrom != null) {
             LocalDate from = userFrom.isBefore(accountFrom) ? userFrom : accountFrom;
             events = events.filter(col("event_date").geq(lit(Date.valueOf(from))));
+        }
+        Optional<Set<String>> userEvents = users ? evaluation.eventsRead(EntityType.USER) : Optional.of(Set.of());
+        Optional<Set<String>> accountEvents = accounts ? evaluation.eventsRead(EntityType.ACCOUNT) : Optional.of(Set.of());
+        if (userEvents.isPresent() && accountEvents.isPresent()) {
+            // a where or a sequence names a few events of the many: the rest is not attributed, kept nor aggregated
+            Set<String> named = new TreeSet<>(userEvents.get());
+            named.addAll(accountEvents.get());
+            events = events.filter(col("event").isin(named.toArray()));
         }
         Dataset<Row> attributed = Identities.attribute(events, store.read(Identities.TABLE));
         return users && accounts ? attributed.persist() : attributed;

@@ -1,6 +1,7 @@
 package io.beatline.segments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,6 +167,27 @@ class SegmentConfigTest {
         BeatlineConfig fine = load("{ id = f, entity = user, rule { done = [export_report, share_report],"
                 + " where = \"properties.format = 'pdf' AND CAST(properties.pages AS INT) > 2\", within-days = 30 } }");
         new SegmentEvaluation(fine, LocalDate.parse("2026-06-30")).checkWhere(TestSpark.session());
+    }
+
+    @Test
+    void onlyTheEventsThatWhereConditionsAndSequencesNameAreRead() throws IOException {
+        BeatlineConfig config = load(
+                "{ id = pdf, entity = user, rule { done = [export_report, share_report], where = \"properties.format = 'pdf'\","
+                        + " within-days = 30 } }",
+                "{ id = chain, entity = user, rule { sequence = [create_dashboard, invite_user], within-days = 7 } }",
+                "{ id = busy, entity = user, rule { done = login, within-days = 14, at-least = 3 } }",
+                "{ id = active, entity = account, rule { done = run_report, within-days = 14 } }");
+        SegmentEvaluation evaluation = new SegmentEvaluation(config, LocalDate.parse("2026-06-30"));
+        // login (no where) is read from daily activity; the account segment reads no event
+        assertEquals(Optional.of(Set.of("create_dashboard", "export_report", "invite_user", "share_report")),
+                evaluation.eventsRead(EntityType.USER));
+        assertFalse(evaluation.needsEvents(EntityType.ACCOUNT));
+        assertEquals(Optional.of(Set.of()), evaluation.eventsRead(EntityType.ACCOUNT));
+
+        BeatlineConfig any = load("{ id = any, entity = account, rule { done = \"*\", where = \"properties.plan = 'pro'\","
+                + " within-days = 7 } }");
+        assertEquals(Optional.empty(), new SegmentEvaluation(any, LocalDate.parse("2026-06-30")).eventsRead(EntityType.ACCOUNT),
+                "any event: every event is read");
     }
 
     @Test
