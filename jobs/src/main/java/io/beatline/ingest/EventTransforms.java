@@ -36,7 +36,8 @@ import org.apache.spark.util.sketch.BloomFilter;
 /**
  * The pure steps of event ingestion, each {@code Dataset<Row> -> Dataset<Row>} with no I/O:
  * parse raw lines, give each a quarantine reason (or none), mark duplicates, and score accepted
- * events with their weight.
+ * events with their weight. One exception: {@link #bloomFilter} runs a Spark job over its rows
+ * (no I/O of its own) and returns the filter {@link #mightBeIn} applies.
  */
 public final class EventTransforms {
 
