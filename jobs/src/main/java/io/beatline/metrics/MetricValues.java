@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -129,6 +130,27 @@ public final class MetricValues {
         return allTime ? Optional.of(first.withDayOfMonth(1)) : Optional.empty();
     }
 
+    /**
+     * The event names whose daily activity rows {@code metrics} read (their aggregates without a
+     * where over named events), in the order first named; empty when one reads every event
+     * ({@code event:*}). Aggregates with a where read silver events, custom sources custom metrics.
+     */
+    public static Optional<List<String>> eventsRead(List<MetricDefinition> metrics) {
+        List<String> named = new ArrayList<>();
+        for (MetricDefinition metric : metrics) {
+            for (Aggregate aggregate : metric.aggregates()) {
+                if (aggregate.where().isPresent() || aggregate.isCustom()) {
+                    continue;
+                }
+                if (aggregate.allEvents()) {
+                    return Optional.empty();
+                }
+                aggregate.events().stream().filter(e -> !named.contains(e)).forEach(named::add);
+            }
+        }
+        return Optional.of(List.copyOf(named));
+    }
+
     /** Whether an aggregate of {@code metrics} has a where (and so reads silver events). */
     public static boolean readsEvents(List<MetricDefinition> metrics) {
         return metrics.stream().flatMap(m -> m.aggregates().stream()).anyMatch(a -> a.where().isPresent());
@@ -167,10 +189,13 @@ public final class MetricValues {
     /**
      * The values of {@code metrics} (all of one entity type) for every entity of
      * {@code entities} (its rows for D, keyed by {@code idColumn}), from {@code facts} dated on
-     * or before D: {@code entity_id, metric, value}.
+     * or before D: {@code entity_id, metric, value}. {@code keep} is given the entities with
+     * every aggregate, which each metric's value then reads: a cache there computes the
+     * aggregates once (without one, each metric's branch of the union computes its own, as
+     * Spark prunes the others' columns from it and so shares no exchange).
      */
     public static Dataset<Row> compute(List<MetricDefinition> metrics, Dataset<Row> facts, Dataset<Row> entities,
-                                       String idColumn, LocalDate asOf) {
+                                       String idColumn, LocalDate asOf, UnaryOperator<Dataset<Row>> keep) {
         Column d = lit(Date.valueOf(asOf));
         List<Column> daily = new ArrayList<>();
         List<Column> overWindow = new ArrayList<>();
@@ -219,7 +244,8 @@ public final class MetricValues {
                     distinctUsers.subList(1, distinctUsers.size()).toArray(Column[]::new));
             aggregates = leftJoinOnEntity(aggregates, users);
         }
-        Dataset<Row> joined = entities.join(aggregates, entities.col(idColumn).equalTo(aggregates.col("entity_id")), "inner");
+        Dataset<Row> joined = keep.apply(
+                entities.join(aggregates, entities.col(idColumn).equalTo(aggregates.col("entity_id")), "inner"));
 
         Dataset<Row> values = null;
         for (MetricDefinition metric : metrics) {

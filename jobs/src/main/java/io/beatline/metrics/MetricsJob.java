@@ -32,6 +32,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -76,8 +78,9 @@ public final class MetricsJob extends Stage {
             }
             Dataset<Row> kpis = accountKpis(engagement, asOf).persist();
             Dataset<Row> values = null;
+            List<Dataset<Row>> kept = new ArrayList<>();
             try {
-                values = metricValues(engagement, kpis, asOf).persist();
+                values = metricValues(engagement, kpis, asOf, kept).persist();
                 Health health = health(config.health(), engagement, kpis, values, d);
                 long accounts = store.replacePartition(AccountKpis.TABLE, health.accounts(), asOf);
                 store.replaceAll(MetricDefinitions.TABLE,
@@ -94,6 +97,7 @@ public final class MetricsJob extends Stage {
                 if (values != null) {
                     values.unpersist();
                 }
+                kept.forEach(Dataset::unpersist);
             }
         });
     }
@@ -114,11 +118,34 @@ public final class MetricsJob extends Stage {
         return AccountKpis.compute(inputs, asOf, context.config().npsWindowDays());
     }
 
-    /** Every configured metric's value for D: {@code entity_type, entity_id, metric, value}. */
-    private Dataset<Row> metricValues(Dataset<Row> engagement, Dataset<Row> kpis, LocalDate asOf) {
+    /**
+     * Every configured metric's value for D: {@code entity_type, entity_id, metric, value}; the
+     * entities with their aggregates, which every metric reads, are cached into {@code kept}.
+     */
+    private Dataset<Row> metricValues(Dataset<Row> engagement, Dataset<Row> kpis, LocalDate asOf, List<Dataset<Row>> kept) {
         List<MetricDefinition> metrics = context.config().metrics();
+        Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
+        Dataset<Row> values = values(metrics, engagement, kpis, ofEntity -> activity(ofEntity, asOf), custom, asOf,
+                aggregated -> {
+                    kept.add(aggregated.persist());
+                    return aggregated;
+                });
+        return values != null ? values
+                : context.spark().createDataFrame(List.of(), MetricValues.TABLE.schema()).drop("as_of_date");
+    }
+
+    /**
+     * The daily activity rows the metrics of one entity type read ({@code user_id,
+     * activity_date, event, event_count, weighted_count}): the days of their longest window and
+     * only the events they name (each entity type its own, so a user metric of 14 days does not
+     * read the accounts' all-time months), the months before from the monthly rollup for all-time
+     * sums, counts, users and days_since, and the rows of their aggregates with a where from
+     * silver events of the longest such window.
+     */
+    private Dataset<Row> activity(List<MetricDefinition> metrics, LocalDate asOf) {
         Date d = Date.valueOf(asOf);
         LocalDate readFrom = MetricValues.readFrom(metrics, asOf, false);
+        Optional<List<String>> named = MetricValues.eventsRead(metrics);
         Dataset<Row> activity = store.read(UserDailyActivity.TABLE).filter(col("activity_date").leq(lit(d)));
         Optional<LocalDate> monthlyBefore = MetricValues.monthlyRowsBefore(metrics, asOf);
         if (readFrom != null) {
@@ -126,9 +153,13 @@ public final class MetricsJob extends Stage {
         } else if (monthlyBefore.isPresent() && store.exists(UserMonthlyEvents.TABLE)) {
             // all-time sums, counts, users and days_since: the months before the windows from the monthly rollup
             Date from = Date.valueOf(monthlyBefore.get());
+            Dataset<Row> months = store.read(UserMonthlyEvents.TABLE).filter(col("month").lt(lit(from)));
             activity = activity.filter(col("activity_date").geq(lit(from)))
                     .select("user_id", "activity_date", "event", "event_count", "weighted_count")
-                    .unionByName(UserMonthlyEvents.asDaily(store.read(UserMonthlyEvents.TABLE).filter(col("month").lt(lit(from)))));
+                    .unionByName(UserMonthlyEvents.asDaily(named.isPresent() ? months.filter(col("event").isin(named.get().toArray())) : months));
+        }
+        if (named.isPresent()) {
+            activity = activity.filter(col("event").isin(named.get().toArray()));
         }
         if (MetricValues.readsEvents(metrics)) {
             // the aggregates with a where: silver events of their longest window, each counted for its user, read once
@@ -140,10 +171,7 @@ public final class MetricsJob extends Stage {
             activity = activity.select("user_id", "activity_date", "event", "event_count", "weighted_count").unionByName(
                     MetricValues.whereActivity(metrics, Identities.attribute(events, store.read(Identities.TABLE))));
         }
-        Dataset<Row> custom = CrmSnapshots.asOf(store, CrmEntity.CUSTOM_METRICS, asOf);
-        Dataset<Row> values = values(metrics, engagement, kpis, activity, custom, asOf);
-        return values != null ? values
-                : context.spark().createDataFrame(List.of(), MetricValues.TABLE.schema()).drop("as_of_date");
+        return activity;
     }
 
     /**
@@ -192,8 +220,8 @@ public final class MetricsJob extends Stage {
     public static void check(SparkSession spark, BeatlineConfig config) {
         if (!config.metrics().isEmpty()) {
             values(config.metrics(), empty(spark, UserEngagement.TABLE), empty(spark, AccountKpis.TABLE),
-                    empty(spark, UserDailyActivity.TABLE), empty(spark, CrmEntity.CUSTOM_METRICS.table),
-                    LocalDate.now(config.timeZone()));
+                    ofEntity -> empty(spark, UserDailyActivity.TABLE), empty(spark, CrmEntity.CUSTOM_METRICS.table),
+                    LocalDate.now(config.timeZone()), UnaryOperator.identity());
         }
         for (MetricDefinition metric : config.metrics()) {
             for (MetricDefinition.Aggregate aggregate : metric.aggregates()) {
@@ -239,11 +267,13 @@ public final class MetricsJob extends Stage {
     }
 
     /**
-     * Every metric's value for every entity of its type, from D's engagement and KPI rows,
-     * activity and custom metrics; null when no metric is configured.
+     * Every metric's value for every entity of its type, from D's engagement and KPI rows, the
+     * activity the metrics of each entity type read and custom metrics; null when no metric is
+     * configured.
      */
     private static Dataset<Row> values(List<MetricDefinition> metrics, Dataset<Row> engagement, Dataset<Row> accounts,
-                                       Dataset<Row> activity, Dataset<Row> custom, LocalDate asOf) {
+                                       Function<List<MetricDefinition>, Dataset<Row>> activityOf, Dataset<Row> custom,
+                                       LocalDate asOf, UnaryOperator<Dataset<Row>> keep) {
         Dataset<Row> values = null;
         for (EntityType entity : EntityType.values()) {
             List<MetricDefinition> ofEntity = metrics.stream().filter(m -> m.entity() == entity).toList();
@@ -254,6 +284,7 @@ public final class MetricsJob extends Stage {
             Dataset<Row> entities;
             String idColumn;
             Dataset<Row> customOfEntity = custom.filter(col("entity_type").equalTo(entity.configName()));
+            Dataset<Row> activity = activityOf.apply(ofEntity);
             if (entity == EntityType.USER) {
                 facts = MetricValues.facts(activity.withColumn("entity_id", col("user_id")), customOfEntity);
                 entities = engagement;
@@ -265,19 +296,22 @@ public final class MetricsJob extends Stage {
                 entities = accounts;
                 idColumn = "account_id";
             }
-            Dataset<Row> ofType = analysed(ofEntity, facts, entities, idColumn, asOf)
+            Dataset<Row> ofType = analysed(ofEntity, facts, entities, idColumn, asOf, keep)
                     .withColumn("entity_type", lit(entity.configName()));
             values = values == null ? ofType : values.unionByName(ofType);
         }
         return values;
     }
 
-    /** Builds the values; a value expression that does not resolve is a config error naming the metric. */
+    /**
+     * Builds the values ({@code keep}: see {@link MetricValues#compute}); a value expression that
+     * does not resolve is a config error naming the metric.
+     */
     private static Dataset<Row> analysed(List<MetricDefinition> metrics, Dataset<Row> facts, Dataset<Row> entities,
-                                         String idColumn, LocalDate asOf) {
+                                         String idColumn, LocalDate asOf, UnaryOperator<Dataset<Row>> keep) {
         for (MetricDefinition metric : metrics) {
             try {
-                MetricValues.compute(List.of(metric), facts, entities, idColumn, asOf).schema();
+                MetricValues.compute(List.of(metric), facts, entities, idColumn, asOf, UnaryOperator.identity()).schema();
             } catch (Exception e) { // AnalysisException is checked, thrown undeclared
                 String problem = e instanceof AnalysisException analysis ? analysis.getSimpleMessage() : e.getMessage();
                 throw BeatlineException.config("Configuration error in " + metric.origin() + ": key 'metrics." + metric.name()
@@ -286,6 +320,6 @@ public final class MetricsJob extends Stage {
                         + (idColumn.equals("user_id") ? "user_engagement" : "account_kpis") + ")");
             }
         }
-        return MetricValues.compute(metrics, facts, entities, idColumn, asOf);
+        return MetricValues.compute(metrics, facts, entities, idColumn, asOf, keep);
     }
 }

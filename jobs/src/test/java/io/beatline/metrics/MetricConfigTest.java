@@ -10,6 +10,7 @@ import io.beatline.config.MetricDefinition;
 import io.beatline.core.BeatlineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,46 @@ class MetricConfigTest {
         assertEquals(MetricDefinition.Op.COUNT, metric.aggregates().get(0).op());
         assertEquals(List.of("a"), metric.aggregates().get(0).events());
         assertEquals(7, metric.aggregates().get(0).offsetDays());
+    }
+
+    /**
+     * What the metrics of one entity type read from daily activity: the events they name (none
+     * but custom and where sources: no event; event:* every event) and the first day of their
+     * longest window (null when one is all time, with the months before from the rollup).
+     */
+    @Test
+    void eachEntityTypesMetricsReadOnlyTheEventsAndDaysTheyName() throws Exception {
+        Path file = dir.resolve("read.conf");
+        Files.writeString(file, String.join("\n",
+                "metrics {",
+                "  trend { entity = user, aggregates.now { source = \"event:run\", op = count, days = 7 },",
+                "          aggregates.prev { source = \"event:run\", op = count, days = 7, offset-days = 7 }, value = \"now - prev\" }",
+                "  logins { entity = account, aggregates.l { source = [\"event:login\", \"event:run\"], op = sum, days = 7 }, value = l }",
+                "  since { entity = account, aggregates.s { source = \"event:export\", op = days_since }, value = s }",
+                "  big { entity = account, aggregates.b { source = \"event:*\", op = count, days = 30, where = \"weight > 1\" },",
+                "        value = b }",
+                "  tickets { entity = account, aggregates.t { source = \"custom:tickets\", op = last }, value = t }",
+                "  any { entity = user, aggregates.a { source = \"event:*\", op = count, days = 3 }, value = a }",
+                "}", ""));
+        List<MetricDefinition> metrics = ConfigLoader.load(Optional.of(file), List.of()).metrics();
+        List<MetricDefinition> users = metrics.stream().filter(m -> m.entity() == EntityType.USER).toList();
+        List<MetricDefinition> accounts = metrics.stream().filter(m -> m.entity() == EntityType.ACCOUNT).toList();
+        LocalDate d = LocalDate.parse("2026-06-30");
+        java.util.function.Function<String, MetricDefinition> named =
+                name -> metrics.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+
+        assertEquals(Optional.of(List.of("run")), MetricValues.eventsRead(List.of(named.apply("trend"))));
+        assertEquals(LocalDate.parse("2026-06-17"), MetricValues.readFrom(List.of(named.apply("trend")), d, false), "14 days");
+        assertEquals(Optional.empty(), MetricValues.eventsRead(users), "event:* reads every event");
+        assertEquals(LocalDate.parse("2026-06-17"), MetricValues.readFrom(users, d, false));
+
+        assertEquals(Optional.of(List.of("export", "login", "run")), MetricValues.eventsRead(accounts).map(e -> e.stream().sorted().toList()),
+                "the where (over silver events) and the custom source read no daily activity");
+        assertEquals(null, MetricValues.readFrom(accounts, d, false), "days_since is all time");
+        assertEquals(Optional.of(LocalDate.parse("2026-06-01")), MetricValues.monthlyRowsBefore(accounts, d),
+                "the months before June from the rollup");
+        assertEquals(LocalDate.parse("2026-06-01"), MetricValues.readFrom(accounts, d, true), "the where's 30 days");
+        assertEquals(Optional.of(List.of()), MetricValues.eventsRead(List.of(named.apply("big"), named.apply("tickets"))));
     }
 
     @Test
