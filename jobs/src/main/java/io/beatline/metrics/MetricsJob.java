@@ -153,12 +153,11 @@ public final class MetricsJob extends Stage {
         } else if (monthlyBefore.isPresent() && store.exists(UserMonthlyEvents.TABLE)) {
             // all-time sums, counts, users and days_since: the months before the windows from the monthly rollup
             Date from = Date.valueOf(monthlyBefore.get());
-            Dataset<Row> months = store.read(UserMonthlyEvents.TABLE).filter(col("month").lt(lit(from)));
             activity = activity.filter(col("activity_date").geq(lit(from)))
                     .select("user_id", "activity_date", "event", "event_count", "weighted_count")
-                    .unionByName(UserMonthlyEvents.asDaily(named.isPresent() ? months.filter(col("event").isin(named.get().toArray())) : months));
+                    .unionByName(UserMonthlyEvents.asDaily(store.read(UserMonthlyEvents.TABLE).filter(col("month").lt(lit(from)))));
         }
-        if (named.isPresent()) {
+        if (named.isPresent()) { // pushed into both sides of the union
             activity = activity.filter(col("event").isin(named.get().toArray()));
         }
         if (MetricValues.readsEvents(metrics)) {
