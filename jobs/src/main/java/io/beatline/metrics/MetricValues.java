@@ -78,15 +78,16 @@ public final class MetricValues {
     }
 
     /**
-     * The first date any aggregate of {@code metrics} reads from daily activity and custom
-     * metrics ({@code fromEvents} false) or, for aggregates with a where, from silver events
-     * (true); null when one reads all time, D when none reads.
+     * The first date any aggregate of {@code metrics} over events reads from daily activity
+     * ({@code fromEvents} false) or, for aggregates with a where, from silver events (true); null
+     * when one reads all time, D when none reads. Custom sources read the CRM's custom metrics as
+     * of D, whatever their window.
      */
     public static LocalDate readFrom(List<MetricDefinition> metrics, LocalDate asOf, boolean fromEvents) {
         LocalDate first = asOf;
         for (MetricDefinition metric : metrics) {
             for (Aggregate aggregate : metric.aggregates()) {
-                if (aggregate.where().isPresent() != fromEvents) {
+                if (aggregate.isCustom() || aggregate.where().isPresent() != fromEvents) {
                     continue;
                 }
                 if (aggregate.days().isEmpty()) {

@@ -81,6 +81,8 @@ class MetricConfigTest {
                 "the months before June from the rollup");
         assertEquals(LocalDate.parse("2026-06-01"), MetricValues.readFrom(accounts, d, true), "the where's 30 days");
         assertEquals(Optional.of(List.of()), MetricValues.eventsRead(List.of(named.apply("big"), named.apply("tickets"))));
+        assertEquals(d, MetricValues.readFrom(List.of(named.apply("tickets")), d, false),
+                "an all-time custom source reads the CRM's custom metrics as of D, no day of daily activity");
     }
 
     @Test
