@@ -190,7 +190,7 @@ public final class EventTransforms {
     }
 
     /** The JSON schema that reads exactly the mapped fields; dotted sources become nested structs. */
-    static StructType jsonSchema(EventFieldMapping mapping) {
+    public static StructType jsonSchema(EventFieldMapping mapping) {
         StructType schema = new StructType();
         for (String eventField : EventFieldMapping.FIELDS) {
             DataType leaf = eventField.equals("properties")

@@ -1,9 +1,12 @@
 package io.beatline.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.beatline.accounts.AccountKpis;
 import io.beatline.config.BeatlineConfig;
@@ -12,10 +15,13 @@ import io.beatline.core.Lake;
 import io.beatline.core.PipelineRuns;
 import io.beatline.core.SparkSessions;
 import io.beatline.engagement.UserEngagement;
+import io.beatline.ingest.EventTransforms;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +33,8 @@ import org.apache.spark.sql.SparkSession;
  *   check     --as-of D --reference DIR [--conf K=V ...]            compares them with the lake's; exit 1 on a difference
  *   stages    --as-of D [--conf K=V ...]                            the latest run's stages from the run log, and
  *                                                                  "checks": its time after the last stage
+ *   parse     --dir DT_FOLDER [--repeat N] [--conf K=V ...]         what reading one landing's event files costs, in
+ *                                                                  parts (docs/benchmarks.md, "The parse")
  * </pre>
  * The config (raw, lake, weights, windows, ...) is beatline's, with the same {@code --conf} overrides.
  */
@@ -42,13 +50,15 @@ public final class BenchTool {
         LocalDate asOf = null;
         Path dir = null;
         int threads = 2;
+        int repeat = 3;
         List<String> overrides = new ArrayList<>();
         for (int i = 1; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--as-of" -> asOf = LocalDate.parse(value);
-                case "--out", "--reference" -> dir = Path.of(value);
+                case "--out", "--reference", "--dir" -> dir = Path.of(value);
                 case "--threads" -> threads = Integer.parseInt(value);
+                case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--conf" -> overrides.add(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -62,6 +72,8 @@ public final class BenchTool {
             System.exit(check(config, asOf, dir) ? 0 : 1);
         } else if (args[0].equals("stages")) {
             stages(config, asOf);
+        } else if (args[0].equals("parse")) {
+            parse(config, dir, repeat);
         } else {
             throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -92,6 +104,56 @@ public final class BenchTool {
             System.out.printf("checks %.1f 0%n", run.getTimestamp(4).getTime() / 1000.0 - ((Number) lastStage.get(0)).doubleValue());
         }
         spark.stop();
+    }
+
+    /**
+     * What the first step of ingest-events costs on one landing folder of JSON-lines files, in
+     * parts, each timed {@code repeat} times in this one process (the first run of each pays the
+     * JVM's and Spark's warm-up): the lines alone (gunzip and split), the JSON parse of every mapped
+     * field alone, the stage's whole parse (EventTransforms.parse: the field mapping, blank checks,
+     * timestamp rules, reasons, the line hash; every column, as the stage keeps them all), and
+     * the same rows read from Parquet (written once, beside the folder's copy in a temporary folder).
+     */
+    private static void parse(BeatlineConfig config, Path folder, int repeat) {
+        SparkSession spark = SparkSessions.create(config);
+        // each part hashes every field it reads, so that Spark parses them all; properties is a map
+        spark.conf().set("spark.sql.legacy.allowHashOnMapType", "true");
+        Dataset<Row> lines = spark.read().text(folder.toString()).filter(trim(col("value")).notEqual(""))
+                .select(col("value"), col("_metadata.file_path").as("source_file"), lit(java.sql.Date.valueOf("2000-01-01"))
+                        .as("landing_date"));
+        var mapping = config.eventFields();
+        var schema = EventTransforms.jsonSchema(mapping);
+        Path parquet;
+        try {
+            parquet = java.nio.file.Files.createTempDirectory("beatline-parse-bench").resolve("events.parquet");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        spark.read().schema(schema).json(folder.toString()).write().parquet(parquet.toString());
+        Map<String, java.util.function.Supplier<Object>> parts = new LinkedHashMap<>();
+        parts.put("lines (gunzip, split)", lines::count);
+        parts.put("JSON parse of the mapped fields", () -> lines.select(xxhash64(from_json(col("value"), schema)))
+                .agg(expr("sum(hash(*))")).first().get(0));
+        parts.put("ingest's parse, every column", () -> lines.transform(rows -> EventTransforms.parse(rows, mapping))
+                .select(xxhash64(col("*"))).agg(expr("sum(hash(*))")).first().get(0));
+        parts.put("the same rows from Parquet", () -> spark.read().parquet(parquet.toString())
+                .select(xxhash64(col("*"))).agg(expr("sum(hash(*))")).first().get(0));
+        System.out.printf("%-34s %s%n", "part (" + lines.count() + " lines)", "seconds, run 1.." + repeat);
+        parts.forEach((name, part) -> {
+            StringBuilder times = new StringBuilder();
+            for (int i = 0; i < repeat; i++) {
+                long started = System.nanoTime();
+                part.get();
+                times.append(String.format("%8.2f", (System.nanoTime() - started) / 1e9));
+            }
+            System.out.printf("%-34s%s%n", name, times);
+        });
+        spark.stop();
+        try (var files = java.nio.file.Files.walk(parquet.getParent())) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean check(BeatlineConfig config, LocalDate asOf, Path reference) {
