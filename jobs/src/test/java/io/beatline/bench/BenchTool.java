@@ -1,8 +1,8 @@
 package io.beatline.bench;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trim;
@@ -112,7 +112,7 @@ public final class BenchTool {
      * JVM's and Spark's warm-up): the lines alone (gunzip and split), the JSON parse of every mapped
      * field alone, the stage's whole parse (EventTransforms.parse: the field mapping, blank checks,
      * timestamp rules, reasons, the line hash; every column, as the stage keeps them all), and
-     * the same rows read from Parquet (written once, beside the folder's copy in a temporary folder).
+     * the same rows read from Parquet (written once to a temporary folder, deleted at the end).
      */
     private static void parse(BeatlineConfig config, Path folder, int repeat) {
         SparkSession spark = SparkSessions.create(config);
