@@ -369,9 +369,7 @@ public final class EventsIngestJob extends Stage {
             String[] parquet = landing.getValue().stream().filter(EventsIngestJob::isParquet).map(RawFile::path)
                     .toArray(String[]::new);
             if (text.length > 0) {
-                lines = lines.unionByName(spark().read().text(text)
-                        .filter(trim(col("value")).notEqual(""))
-                        .select(col("value"), col("_metadata.file_path").as("source_file"), date.as("landing_date")));
+                lines = lines.unionByName(textLines(spark(), text, landing.getKey()));
             }
             if (parquet.length > 0) {
                 for (Dataset<Row> rows : parquetReads(parquet)) {
@@ -382,6 +380,16 @@ public final class EventsIngestJob extends Stage {
             }
         }
         return lines;
+    }
+
+    /**
+     * Every non-blank line of the JSON-lines files of one landing (plain or gzip), as
+     * {@code value, source_file, landing_date}: the first step of the stage's read.
+     */
+    public static Dataset<Row> textLines(SparkSession spark, String[] paths, LocalDate landingDate) {
+        return spark.read().text(paths)
+                .filter(trim(col("value")).notEqual(""))
+                .select(col("value"), col("_metadata.file_path").as("source_file"), lit(Date.valueOf(landingDate)).as("landing_date"));
     }
 
     /**
